@@ -1,0 +1,5 @@
+/** @dime/core: everything that is not argument parsing. Each domain is also a subpath export. */
+export * from './errors/index.js';
+export * from './bytes/index.js';
+export * from './crypto/index.js';
+export * from './io/index.js';

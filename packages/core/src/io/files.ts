@@ -1,0 +1,88 @@
+/** File input and atomic, no-clobber output, shared by every CLI. */
+import { closeSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, unlinkSync, writeSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { DimeError } from '../errors/dime-error.js';
+import { toBytes } from '../bytes/encoding.js';
+
+/** Hard cap on input files: nothing DIME reads is anywhere near this (a signet is < 17 MB). */
+export const MAX_INPUT_FILE_BYTES = 32 * 1024 * 1024;
+
+/** Reads a file (or stdin for `-`); an unreadable file is BAD_INPUT (exit 3) naming the path. */
+export function readInputFile(path: string, what = 'file'): Uint8Array {
+  try {
+    if (path === '-') return toBytes(readFileSync(0));
+    const size = statSync(path).size;
+    if (size > MAX_INPUT_FILE_BYTES) {
+      throw new DimeError('BAD_INPUT', `${what} ${path}: ${size} bytes is larger than ${MAX_INPUT_FILE_BYTES}`);
+    }
+    return toBytes(readFileSync(path));
+  } catch (err) {
+    if (err instanceof DimeError) throw err;
+    const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new DimeError('BAD_INPUT', `${what} ${path}: cannot read (${reason})`, { cause: err });
+  }
+}
+
+export function fileExists(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface WriteOptions {
+  /** File mode; private keys use 0o600. */
+  mode?: number;
+  /** Replace an existing file (never used for keys files). */
+  force?: boolean;
+  /** Names the file in errors. */
+  what?: string;
+}
+
+/**
+ * Writes `data` to `path` atomically: a temporary file in the same directory is written, synced and
+ * then linked (no-clobber) or renamed (with `force`) into place, so a reader never sees a partial
+ * file and an existing file is never replaced by accident (EXISTS, exit 2).
+ */
+export function writeFileAtomic(path: string, data: Uint8Array | string, options: WriteOptions = {}): void {
+  const what = options.what ?? 'file';
+  const mode = options.mode ?? 0o644;
+  if (!options.force && fileExists(path)) {
+    throw new DimeError('EXISTS', `${what} ${path} exists; use --force to replace it`);
+  }
+  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  let fd: number;
+  try {
+    fd = openSync(tmp, 'wx', mode);
+  } catch (err) {
+    throw new DimeError('USAGE', `${what} ${path}: cannot write (${(err as NodeJS.ErrnoException).code})`, { cause: err });
+  }
+  try {
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    let offset = 0;
+    while (offset < bytes.length) offset += writeSync(fd, bytes, offset);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    if (options.force) {
+      renameSync(tmp, path);
+    } else {
+      linkSync(tmp, path); // fails with EEXIST if someone created it meanwhile
+      unlinkSync(tmp);
+    }
+  } catch (err) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* already gone */
+    }
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new DimeError('EXISTS', `${what} ${path} exists; use --force to replace it`);
+    throw new DimeError('USAGE', `${what} ${path}: cannot write (${code})`, { cause: err });
+  }
+}

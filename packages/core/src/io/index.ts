@@ -1,0 +1,4 @@
+export { readInputFile, fileExists, writeFileAtomic, MAX_INPUT_FILE_BYTES } from './files.js';
+export type { WriteOptions } from './files.js';
+export { reportFailure, printJson, oneLine, errorJson, toDimeError, processOutput } from './cli-runtime.js';
+export type { Output, FailureOptions } from './cli-runtime.js';
