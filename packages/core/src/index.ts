@@ -3,3 +3,4 @@ export * from './errors/index.js';
 export * from './bytes/index.js';
 export * from './crypto/index.js';
 export * from './io/index.js';
+export * from './signet/index.js';
