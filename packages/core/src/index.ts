@@ -4,3 +4,5 @@ export * from './bytes/index.js';
 export * from './crypto/index.js';
 export * from './io/index.js';
 export * from './signet/index.js';
+export * from './dns/index.js';
+export * from './dnssec/index.js';
