@@ -6,3 +6,4 @@ export * from './io/index.js';
 export * from './signet/index.js';
 export * from './dns/index.js';
 export * from './dnssec/index.js';
+export * from './record/index.js';

@@ -1,0 +1,97 @@
+/**
+ * A management record handed over as text (`genrec --check`/`--check-file`, `dime -i`), in one of
+ * three forms, told apart by the first line that is not blank:
+ * - a TXT value, `ver=1 pok=…` (its first token holds `=`); a value wrapped over several lines is
+ *   re-joined with single spaces;
+ * - the character-strings of one TXT RR as presentation text, `"ver=1 pok=…" "…"` (starts with `"`),
+ *   joined with no separator;
+ * - zone-file lines (`_dx.example.com. 3600 IN TXT "…" "…"`, `$ORIGIN`, `$TTL`, parentheses, comments),
+ *   read with the zone-file reader; the DIME record is picked among the TXT RRs as in DNS (profile §3).
+ */
+import { DimeError } from '../errors/dime-error.js';
+import { parseZoneFile, txtStrings, type RR } from '../dns/index.js';
+import type { DimeRecord } from './dime-record.js';
+import { NO_RECORD_MESSAGE } from './messages.js';
+import { DEFAULT_ZONE_TTL } from './format-record.js';
+import { isRecordCandidate, parseRecord, selectDimeRecord } from './parse-record.js';
+
+export type RecordFileForm = 'value' | 'strings' | 'zone';
+
+export interface RecordFile {
+  record: DimeRecord;
+  form: RecordFileForm;
+  /** Owner of the TXT RR the record came from (zone form only). */
+  owner: string | null;
+  ttl: number | null;
+}
+
+export interface RecordFileOptions {
+  /** `$ORIGIN` for relative names in zone form. */
+  origin?: string;
+  /** Only TXT RRs owned by `_dx.<domain>` count (zone form). */
+  domain?: string;
+}
+
+/** The owner used to read a bare list of quoted strings through the zone-file reader. */
+const STRINGS_OWNER = '_dx.record.invalid.';
+
+function firstToken(line: string): string {
+  return line.split(/[ \t]+/)[0] ?? '';
+}
+
+/** Which of the three forms the text is in. */
+export function recordFileForm(text: string): RecordFileForm {
+  const first = text.split(/\r\n|\r|\n/).map((l) => l.trim()).find((l) => l.length > 0) ?? '';
+  if (first.startsWith('"')) return 'strings';
+  if (firstToken(first).includes('=')) return 'value';
+  if (first.startsWith('$') || first.startsWith(';')) return 'zone';
+  const unquoted = first.split('"')[0]!;
+  if (unquoted.split(/[ \t(]+/).some((t) => t.toUpperCase() === 'TXT')) return 'zone';
+  return 'value';
+}
+
+function sameName(a: string, b: string): boolean {
+  const strip = (n: string) => (n.endsWith('.') ? n.slice(0, -1) : n).toLowerCase();
+  return strip(a) === strip(b);
+}
+
+function isDxOwner(name: string): boolean {
+  return name.toLowerCase().startsWith('_dx.');
+}
+
+/** Reads a record from text in any of the three forms; errors carry the codes of `parseRecord`. */
+export function readRecordFile(input: string, options: RecordFileOptions = {}): RecordFile {
+  const text = input.replace(/^\uFEFF/, '');
+  const form = recordFileForm(text);
+  if (form === 'value') {
+    const lines = text.split(/\r\n|\r|\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+    if (lines.length === 0) throw new DimeError('NO_RECORD', NO_RECORD_MESSAGE);
+    return { record: parseRecord(lines.join(' ')), form, owner: null, ttl: null };
+  }
+  if (form === 'strings') {
+    const [rr] = parseZoneFile(`${STRINGS_OWNER} 0 IN TXT ( ${text}\n)\n`);
+    if (!rr) throw new DimeError('NO_RECORD', NO_RECORD_MESSAGE);
+    return { record: parseRecord(txtStrings(rr.rdata)), form, owner: null, ttl: null };
+  }
+  const zoneOptions = options.origin === undefined ? { defaultTtl: DEFAULT_ZONE_TTL } : { origin: options.origin, defaultTtl: DEFAULT_ZONE_TTL };
+  const txt = parseZoneFile(text, zoneOptions).filter(
+    (rr) => rr.type === 'TXT' && rr.class === 'IN'
+  );
+  let chosen: RR[];
+  if (options.domain !== undefined) {
+    const owner = `_dx.${options.domain}`;
+    chosen = txt.filter((rr) => sameName(rr.name, owner));
+  } else {
+    const dx = txt.filter((rr) => isDxOwner(rr.name));
+    chosen = dx.length > 0 ? dx : txt;
+  }
+  const strings = chosen.map((rr) => txtStrings(rr.rdata));
+  const record = selectDimeRecord(strings);
+  const picked = chosen[strings.findIndex((s) => isRecordCandidate(s))];
+  return { record, form, owner: picked?.name ?? null, ttl: picked?.ttl ?? null };
+}
+
+/** The record of a TXT value or a zone line (see {@link readRecordFile}). */
+export function parseRecordFile(text: string, options: RecordFileOptions = {}): DimeRecord {
+  return readRecordFile(text, options).record;
+}
