@@ -7,3 +7,4 @@ export * from './signet/index.js';
 export * from './dns/index.js';
 export * from './dnssec/index.js';
 export * from './record/index.js';
+export * from './dmtp/index.js';
