@@ -1,1 +1,3 @@
 export { main } from './cli.js';
+export type { MainOptions } from './cli.js';
+export type { Prompter } from './prompt.js';

@@ -46,6 +46,7 @@ export {
   signetIdentifier,
   signingKeyOf,
   encryptionKeyOf,
+  objectDialect,
 } from './object.js';
 export { decodeKeys, encodeKeys, generateKeys, keysFromMaterial, pokOf, signingKeyField } from './keys.js';
 export type { SignetKeys } from './keys.js';

@@ -8,7 +8,7 @@ import { armorEncode, looksArmored, parseArmor } from './armor.js';
 import { encryptionFieldId } from './field-tables.js';
 import { parseSigningKey } from './keys-math.js';
 import { decodeSignetBinary, readHeader } from './parse.js';
-import type { DecodeOptions, SignetDialect, SignetField, SignetObject, SignetType } from './types.js';
+import { isKeysType, type DecodeOptions, type SignetDialect, type SignetField, type SignetObject, type SignetType } from './types.js';
 
 /**
  * Decodes a signet, SSR or keys file from armor text, or from bytes that are either armor or the
@@ -107,4 +107,15 @@ export function signingKeyOf(obj: SignetObject): Uint8Array {
 /** The primary encryption key (org field 3, user/SSR field 2) as stored, when present. */
 export function encryptionKeyOf(obj: SignetObject): Uint8Array | undefined {
   return findField(obj, encryptionFieldId(obj.type))?.value.slice();
+}
+
+/**
+ * The dialect an object was written in, as far as its bytes tell: `libdime` when an encryption-key
+ * length is 2 bytes, `prime` when field 1 is a raw 32-byte key, else `magma`.
+ */
+export function objectDialect(obj: SignetObject): SignetDialect {
+  const encId = encryptionFieldId(obj.type);
+  if (obj.fields.some((f) => (f.id === encId || (f.id === 3 && !isKeysType(obj.type))) && f.lengthWidth === 2)) return 'libdime';
+  if (!isKeysType(obj.type) && findField(obj, 1)?.value.length === 32) return 'prime';
+  return 'magma';
 }

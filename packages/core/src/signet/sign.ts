@@ -3,7 +3,7 @@
  * (the field bytes before the signature field, header excluded), so signing is deterministic: the
  * same keys and answers give the same bytes, which is how the magma vectors are rebuilt.
  */
-import { badInput, usageError } from '../errors/dime-error.js';
+import { DimeError, badInput, usageError } from '../errors/dime-error.js';
 import { utf8Encode } from '../bytes/encoding.js';
 import { ed25519Sign, ed25519Verify } from '../crypto/ed25519.js';
 import { findField } from './object.js';
@@ -136,7 +136,7 @@ export function signSsr(ssr: SignetObject, orgKeys: SignetKeys, address: string,
   const self = findField(ssr, 5);
   if (!self) throw badInput('field 5: missing (the SSR carries no self-signature)');
   if (!ed25519Verify(self.value, payloadBefore(ssr, 5), parseSigningKey(findField(ssr, 1)?.value ?? new Uint8Array(0)))) {
-    throw badInput('field 5: the SSR self-signature does not verify');
+    throw new DimeError('SIGNATURE_INVALID', 'field 5: the SSR self-signature does not verify');
   }
   if (!findField(ssr, 2)) throw badInput('field 2: missing (the SSR carries no encryption key)');
   const seed = orgKeys.signingSeed;

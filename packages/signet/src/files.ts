@@ -1,0 +1,67 @@
+/** Reading signet objects from files and writing results, with the refusals of profile §2. */
+import { realpathSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  armorSignetObject,
+  decodeKeys,
+  decodeSignetObject,
+  fileExists,
+  readInputFile,
+  writeFileAtomic,
+  DimeError,
+  badInput,
+  type SignetDialect,
+  type SignetKeys,
+  type SignetObject,
+} from '@dime/core';
+
+/** Decodes any signet object from a file; every failure is BAD_INPUT (exit 3) naming the file. */
+export function readObject(path: string, what: string, lenient = false): SignetObject {
+  const data = readInputFile(path, what);
+  try {
+    return decodeSignetObject(data, { lenient });
+  } catch (error) {
+    if (error instanceof DimeError) throw new DimeError(error.code, `${what} ${path}: ${error.message}`, { cause: error });
+    throw error;
+  }
+}
+
+/** Reads a keys file and checks its type (`org-keys` or `user-keys`). */
+export function readKeys(path: string, what: string, type: 'org-keys' | 'user-keys'): SignetKeys {
+  const obj = readObject(path, what);
+  if (obj.type !== type) {
+    const found = obj.type === 'org-keys' ? 'organizational keys' : obj.type === 'user-keys' ? 'user keys' : `a${obj.type === 'org' ? 'n org' : obj.type === 'ssr' ? 'n SSR' : ' user'} signet`;
+    throw badInput(`${what} ${path}: holds ${found}, expected ${type === 'org-keys' ? 'organizational keys' : 'user keys'}`);
+  }
+  return decodeKeys(obj);
+}
+
+/** True when two paths name the same file (by inode when both exist, else by resolved path). */
+export function sameFile(a: string, b: string): boolean {
+  try {
+    const sa = statSync(a);
+    const sb = statSync(b);
+    return sa.dev === sb.dev && sa.ino === sb.ino;
+  } catch {
+    try {
+      return realpathSync(a) === realpathSync(b);
+    } catch {
+      return resolve(a) === resolve(b);
+    }
+  }
+}
+
+/** Refuses early (exit 2) when an output exists and `--force` was not given. */
+export function refuseExisting(path: string, what: string, force: boolean | undefined): void {
+  if (!force && fileExists(path)) throw new DimeError('EXISTS', `${what} ${path} exists; use --force to replace it`);
+}
+
+/** Writes a signet or SSR armored (mode 0644, atomic, replaced only with `force`). */
+export function writeSignet(path: string, obj: SignetObject, dialect: SignetDialect, force: boolean | undefined, what: string): void {
+  writeFileAtomic(path, armorSignetObject(obj, dialect), { force: force === true, mode: 0o644, what });
+}
+
+/** Writes a new keys file: mode 0600, atomic, never replacing anything (not even with --force). */
+export function writeKeysFile(path: string, obj: SignetObject): void {
+  writeFileAtomic(path, armorSignetObject(obj), { force: false, mode: 0o600, what: 'keys file' });
+}
