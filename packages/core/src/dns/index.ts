@@ -106,3 +106,14 @@ export { decodeMessage, encodeMessage, encodeResponse, encodeQuery, DEFAULT_UDP_
 export type { DnsMessage, DnsMessageInput, MessageFlags, Question, Edns, EncodeOptions, QueryOptions } from './message.js';
 export { parseZoneFile, parseRdata, parseTtl, parseRrsigTime, characterStringBytes } from './zone-file.js';
 export type { ZoneFileOptions } from './zone-file.js';
+export {
+  createStubTransport,
+  parseServerAddress,
+  formatServerAddress,
+  DEFAULT_DNS_PORT,
+  DEFAULT_TIMEOUT_MS,
+  DEFAULT_RETRIES,
+  EDNS_UDP_PAYLOAD_SIZE,
+} from './stub-client.js';
+export type { ServerAddress, StubTransportOptions } from './stub-client.js';
+export { resolverFromResolvConf, parseResolvConf, DEFAULT_RESOLV_CONF } from './resolv-conf.js';

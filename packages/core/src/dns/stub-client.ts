@@ -11,7 +11,7 @@ import { connect as tcpConnect, isIP } from 'node:net';
 import { randomInt } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { DimeError } from '../errors/dime-error.js';
-import dnsPacket from 'dns-packet';
+import { decodeMessage, encodeQuery } from './message.js';
 import type { DnsQuery, DnsTransport } from './transport.js';
 
 export const DEFAULT_DNS_PORT = 53;
@@ -168,24 +168,6 @@ function judge(response: Uint8Array, query: Uint8Array): Verdict {
     return { kind: 'ignore', why: `a malformed response (${(err as Error).message})` };
   }
   return { kind: 'answer' };
-}
-
-// Framing through dns-packet until the project's own message codec lands (then: encodeQuery/decodeMessage).
-const FLAG_RD = 0x0100;
-const FLAG_CD = 0x0010;
-const EDNS_DO = 0x8000;
-function encodeQuery(query: { id: number; name: string; type: string }): Uint8Array {
-  const wire = dnsPacket.encode({
-    type: 'query',
-    id: query.id,
-    flags: FLAG_RD | FLAG_CD,
-    questions: [{ name: query.name, type: query.type as dnsPacket.RecordType, class: 'IN' }],
-    additionals: [{ type: 'OPT', name: '.', udpPayloadSize: EDNS_UDP_PAYLOAD_SIZE, flags: EDNS_DO } as dnsPacket.Answer],
-  });
-  return Uint8Array.from(wire);
-}
-function decodeMessage(wire: Uint8Array): void {
-  dnsPacket.decode(Buffer.from(wire.buffer, wire.byteOffset, wire.byteLength));
 }
 
 function rcodeOf(response: Uint8Array): number {
@@ -345,7 +327,7 @@ export function createStubTransport(options: StubTransportOptions): DnsTransport
       const attempts = retries + 1;
       const problems: string[] = [];
       for (let attempt = 1; attempt <= attempts; attempt++) {
-        const wire = encodeQuery({ id: randomInt(0, 0x10000), name: query.name, type: query.type });
+        const wire = encodeQuery({ id: randomInt(0, 0x10000), name: query.name, type: query.type, udpSize: EDNS_UDP_PAYLOAD_SIZE });
         try {
           let response: Uint8Array;
           if (options.tcpOnly) {
