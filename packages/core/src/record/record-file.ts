@@ -9,7 +9,7 @@
  *   read with the zone-file reader; the DIME record is picked among the TXT RRs as in DNS (profile §3).
  */
 import { DimeError } from '../errors/dime-error.js';
-import { parseZoneFile, txtStrings, type RR } from '../dns/index.js';
+import { isClassName, isKnownTypeName, parseZoneFile, txtStrings, type RR, type ZoneFileOptions } from '../dns/index.js';
 import type { DimeRecord } from './dime-record.js';
 import { NO_RECORD_MESSAGE } from './messages.js';
 import { DEFAULT_ZONE_TTL } from './format-record.js';
@@ -45,8 +45,9 @@ export function recordFileForm(text: string): RecordFileForm {
   if (first.startsWith('"')) return 'strings';
   if (firstToken(first).includes('=')) return 'value';
   if (first.startsWith('$') || first.startsWith(';')) return 'zone';
-  const unquoted = first.split('"')[0]!;
-  if (unquoted.split(/[ \t(]+/).some((t) => t.toUpperCase() === 'TXT')) return 'zone';
+  // A zone line names a class or a type (`IN`, `TXT`, `A`…) before any quoted string.
+  const words = first.split('"')[0]!.split(/[ \t()]+/).filter((t) => t.length > 0);
+  if (words.some((t) => isClassName(t) || isKnownTypeName(t.toUpperCase()))) return 'zone';
   return 'value';
 }
 
@@ -59,6 +60,21 @@ function isDxOwner(name: string): boolean {
   return name.toLowerCase().startsWith('_dx.');
 }
 
+/**
+ * The zone-file reader, with its syntax errors turned into RECORD_INVALID: the text is the record
+ * the user handed over, so a broken one is an invalid record (exit 1), as profile §6 says.
+ */
+function readZone(text: string, options: ZoneFileOptions, what: string): RR[] {
+  try {
+    return parseZoneFile(text, options);
+  } catch (err) {
+    if (err instanceof DimeError && err.code === 'BAD_INPUT') {
+      throw new DimeError('RECORD_INVALID', `${what}: ${err.message}`, { cause: err });
+    }
+    throw err;
+  }
+}
+
 /** Reads a record from text in any of the three forms; errors carry the codes of `parseRecord`. */
 export function readRecordFile(input: string, options: RecordFileOptions = {}): RecordFile {
   const text = input.replace(/^\uFEFF/, '');
@@ -69,12 +85,12 @@ export function readRecordFile(input: string, options: RecordFileOptions = {}): 
     return { record: parseRecord(lines.join(' ')), form, owner: null, ttl: null };
   }
   if (form === 'strings') {
-    const [rr] = parseZoneFile(`${STRINGS_OWNER} 0 IN TXT ( ${text}\n)\n`);
+    const [rr] = readZone(`${STRINGS_OWNER} 0 IN TXT ( ${text}\n)\n`, {}, 'TXT strings');
     if (!rr) throw new DimeError('NO_RECORD', NO_RECORD_MESSAGE);
     return { record: parseRecord(txtStrings(rr.rdata)), form, owner: null, ttl: null };
   }
   const zoneOptions = options.origin === undefined ? { defaultTtl: DEFAULT_ZONE_TTL } : { origin: options.origin, defaultTtl: DEFAULT_ZONE_TTL };
-  const txt = parseZoneFile(text, zoneOptions).filter(
+  const txt = readZone(text, zoneOptions, 'zone line').filter(
     (rr) => rr.type === 'TXT' && rr.class === 'IN'
   );
   let chosen: RR[];

@@ -9,7 +9,14 @@ import { createPrivateKey } from 'node:crypto';
 import { badInput, DimeError } from '../errors/dime-error.js';
 import { base64Decode, base64EncodeUnpadded, toBytes } from '../bytes/encoding.js';
 import { ed25519PublicFromSeed, ed25519SeedFromPkcs8 } from '../crypto/ed25519.js';
-import { crc24, pokOf } from '../signet/index.js';
+import {
+  MAGIC_ENCRYPTED_ORG_KEYS,
+  MAGIC_ENCRYPTED_USER_KEYS,
+  crc24,
+  looksArmored,
+  pokOf,
+  typeOfMagic,
+} from '../signet/index.js';
 import { readOrgKeys } from './org-keys.js';
 
 export type SigningKeySource = 'org-keys' | 'ed25519-pem' | 'pkcs8';
@@ -34,6 +41,13 @@ function latin1(bytes: Uint8Array): string {
 function fromSeed(source: SigningKeySource, seed: Uint8Array): SigningKey {
   const publicKey = ed25519PublicFromSeed(seed);
   return { source, seed, publicKey, pok: base64EncodeUnpadded(publicKey) };
+}
+
+/** True when the bytes start with a signet-object magic number (binary keys files and signets). */
+function startsWithSignetMagic(data: Uint8Array): boolean {
+  if (data.length < 2) return false;
+  const magic = (data[0]! << 8) | data[1]!;
+  return typeOfMagic(magic) !== undefined || magic === MAGIC_ENCRYPTED_ORG_KEYS || magic === MAGIC_ENCRYPTED_USER_KEYS;
 }
 
 /** The base64 body lines and the optional `=XXXX` line of the first PEM block named `tag`. */
@@ -102,6 +116,9 @@ export function readSigningKey(data: Uint8Array, what = 'key file'): SigningKey 
     if (pkcs8) return readPkcs8(base64Decode(pkcs8.body, `${what}: PRIVATE KEY`), what);
     if (/-----BEGIN ENCRYPTED PRIVATE KEY-----/.test(text)) throw badInput(`${what}: an encrypted PKCS#8 key is not supported`);
     if (data.length > 0 && data[0] === 0x30) return readPkcs8(data, what);
+    if (!looksArmored(text) && !startsWithSignetMagic(data)) {
+      throw badInput(`${what}: not a key file (expected an ORGANIZATIONAL KEY, an ED25519 PRIVATE KEY or a PKCS#8 PRIVATE KEY)`);
+    }
     const keys = readOrgKeys(data, what);
     return { source: 'org-keys', seed: keys.signingSeed, publicKey: keys.signingPublic, pok: pokOf(keys) };
   } catch (err) {
