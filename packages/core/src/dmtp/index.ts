@@ -49,3 +49,5 @@ export {
   formatHostPort,
   parseHostPort,
 } from './tls-options.js';
+export { createSelfSignedCertificate } from './certificate.js';
+export type { SelfSignedOptions, SelfSignedCertificate } from './certificate.js';
