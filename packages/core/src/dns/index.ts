@@ -117,3 +117,5 @@ export {
 } from './stub-client.js';
 export type { ServerAddress, StubTransportOptions } from './stub-client.js';
 export { resolverFromResolvConf, parseResolvConf, DEFAULT_RESOLV_CONF } from './resolv-conf.js';
+export { answerFromZones, answerQuery, nsec3OwnerOf } from './authority.js';
+export type { AuthoritativeZone, AnswerOptions } from './authority.js';

@@ -46,3 +46,6 @@ export {
 export type { ValidationLimits } from './limits.js';
 export { DNSKEY_FLAG_ZONE, DNSKEY_FLAG_REVOKE, DNSKEY_FLAG_SEP, displayName, verifyRrsig, verifyRrset } from './rrsig.js';
 export type { RrsigVerdict, RrsetVerdict, VerifyOptions } from './rrsig.js';
+export { nsec3Hash, nsec3HashLabel } from './nsec3-hash.js';
+export { generateZoneKey, dnskeyRdataOf, dnskeyRecordOf, signRrset, signZone } from './signer.js';
+export type { ZoneKey, SignZoneOptions } from './signer.js';
