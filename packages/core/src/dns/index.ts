@@ -111,11 +111,13 @@ export {
   parseServerAddress,
   formatServerAddress,
   DEFAULT_DNS_PORT,
-  DEFAULT_TIMEOUT_MS,
-  DEFAULT_RETRIES,
+  DEFAULT_DNS_TIMEOUT_MS,
+  DEFAULT_DNS_RETRIES,
   EDNS_UDP_PAYLOAD_SIZE,
 } from './stub-client.js';
 export type { ServerAddress, StubTransportOptions } from './stub-client.js';
 export { resolverFromResolvConf, parseResolvConf, DEFAULT_RESOLV_CONF } from './resolv-conf.js';
 export { answerFromZones, answerQuery, nsec3OwnerOf } from './authority.js';
 export type { AuthoritativeZone, AnswerOptions } from './authority.js';
+export { startZoneServer, ZONE_SERVER_IDLE_TIMEOUT_MS, ZONE_SERVER_MAX_CONNECTIONS } from './zone-server.js';
+export type { ZoneServer, ZoneServerOptions } from './zone-server.js';

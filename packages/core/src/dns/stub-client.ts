@@ -17,9 +17,9 @@ import type { DnsQuery, DnsTransport } from './transport.js';
 export const DEFAULT_DNS_PORT = 53;
 /** EDNS0 UDP payload size advertised (DNS flag day 2020 value). */
 export const EDNS_UDP_PAYLOAD_SIZE = 1232;
-export const DEFAULT_TIMEOUT_MS = 3000;
+export const DEFAULT_DNS_TIMEOUT_MS = 3000;
 /** Extra attempts after the first one; every attempt waits up to `timeoutMs`. */
-export const DEFAULT_RETRIES = 2;
+export const DEFAULT_DNS_RETRIES = 2;
 
 const HEADER_BYTES = 12;
 const FLAG_QR = 0x8000;
@@ -310,8 +310,8 @@ function describeIgnored(reasons: string[]): string {
  */
 export function createStubTransport(options: StubTransportOptions): DnsTransport {
   const server = normaliseServer(options.server);
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const retries = options.retries ?? DEFAULT_RETRIES;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_DNS_TIMEOUT_MS;
+  const retries = options.retries ?? DEFAULT_DNS_RETRIES;
   if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new DimeError('USAGE', `timeout ${timeoutMs} ms: expected a positive integer`);
   if (!Number.isInteger(retries) || retries < 0) throw new DimeError('USAGE', `retries ${retries}: expected 0 or more`);
   const log = options.log ?? (() => {});
