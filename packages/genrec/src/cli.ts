@@ -36,7 +36,7 @@ function packageVersion(): string {
   }
 }
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 function buildProgram(output: Output): Command {
   return new Command()
@@ -45,20 +45,20 @@ function buildProgram(output: Output): Command {
     .usage('-k ORGKEYS [-k KEYS…] [-c CERT…] [options]  |  --check TEXT|-  |  --check-file FILE')
     .version(packageVersion(), '--version', 'print the version')
     .helpOption('-h, --help', 'show this help')
-    .option('-k, --key <file>', 'org keys file (any dialect), ED25519 PRIVATE KEY PEM or PKCS#8 Ed25519 PEM; repeatable, one pok= each', collect, [])
-    .option('-c, --cert <pem>', 'DX certificate (PEM or DER); repeatable, one tls= each, signed by the first -k', collect, [])
+    .option('-k, --key <file>', 'org keys file (any dialect), ED25519 PRIVATE KEY PEM or PKCS#8 Ed25519 PEM; repeatable, one pok= each', collect)
+    .option('-c, --cert <pem>', 'DX certificate (PEM or DER); repeatable, one tls= each, signed by the first -k', collect)
     .option('-p, --policy <policy>', 'experimental | mixed | strict (default experimental)')
     .option('-s, --subdomain <mode>', 'strict | relaxed | explicit (default strict)')
-    .option('-y, --syndicate <text>', 'syn= value; repeatable', collect, [])
-    .option('-d, --dx <host>', 'DX host name; repeatable, tried in order', collect, [])
+    .option('-y, --syndicate <text>', 'syn= value; repeatable', collect)
+    .option('-d, --dx <host>', 'DX host name; repeatable, tried in order', collect)
     .option('-e, --expiry <days>', 'exp=: days a cached record may be used')
     .option('--zone <domain>', 'print a zone line: _dx.<domain>. <ttl> IN TXT "…" "…"')
     .option('--ttl <seconds>', 'TTL of the --zone line (default 3600)')
     .option('--check <text>', 'parse and validate a record (a TXT value or a zone line; - reads stdin)')
     .option('--check-file <file>', 'parse and validate the record in FILE (a TXT value or a zone line)')
-    .option('--json', 'print one JSON object on stdout', false)
+    .option('--json', 'print one JSON object on stdout')
     .addOption(new Option('-v, --verbose', 'more detail (repeatable); reports unknown fields').argParser((_v: string, previous: number) => previous + 1).default(0))
-    .option('--debug', 'print a stack trace on failure', false)
+    .option('--debug', 'print a stack trace on failure')
     .allowExcessArguments(false)
     .exitOverride()
     .configureOutput({
@@ -80,6 +80,23 @@ const GENERATE_FLAGS: Array<[keyof GenrecOptions, string]> = [
   ['ttl', '--ttl'],
 ];
 
+/** What commander hands back: repeatable flags and switches are absent until given. */
+type RawOptions = Partial<Pick<GenrecOptions, 'key' | 'cert' | 'syndicate' | 'dx' | 'json' | 'debug' | 'verbose'>> &
+  Omit<GenrecOptions, 'key' | 'cert' | 'syndicate' | 'dx' | 'json' | 'debug' | 'verbose'>;
+
+function normalise(raw: RawOptions): GenrecOptions {
+  return {
+    ...raw,
+    key: raw.key ?? [],
+    cert: raw.cert ?? [],
+    syndicate: raw.syndicate ?? [],
+    dx: raw.dx ?? [],
+    json: raw.json === true,
+    debug: raw.debug === true,
+    verbose: raw.verbose ?? 0,
+  };
+}
+
 function given(value: unknown): boolean {
   return Array.isArray(value) ? value.length > 0 : value !== undefined;
 }
@@ -95,7 +112,7 @@ export async function main(argv: string[], output: Output = processOutput): Prom
   let options: GenrecOptions | undefined;
   try {
     program.parse(argv, { from: 'user' });
-    options = program.opts<GenrecOptions>();
+    options = normalise(program.opts<RawOptions>());
     const checking = options.check !== undefined || options.checkFile !== undefined;
     if (options.check !== undefined && options.checkFile !== undefined) {
       throw usageError('--check and --check-file exclude each other');
