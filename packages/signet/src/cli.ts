@@ -87,7 +87,7 @@ function buildProgram(output: Output): Command {
     .option('-r, --ssr <file>', 'the SSR to sign (-s)')
     .option('-c, --custody <file>', 'previous user keys file: add a chain-of-custody signature to the SSR (-g)')
     .option('--org <file>', 'the org signet a user signet is verified against (-v)')
-    .option('--pok <b64>', 'an accepted POK, 43 base64 characters (-v, repeatable)', (value: string, previous: string[]) => [...previous, value], [] as string[])
+    .option('--pok <b64>', 'an accepted POK, 43 base64 characters (-v, repeatable)', (value: string, previous: string[] | undefined) => [...(previous ?? []), value])
     .option('--record <text>', 'a DIME management record TXT value whose pok= values are accepted (-v)')
     .option('--previous <file>', 'the previous signet: check the custody signature (-v)')
     .option('--kind <kind>', 'ssr, crypto, full, id or all (-f)')

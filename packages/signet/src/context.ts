@@ -15,7 +15,7 @@ export interface SignetFlags {
   ssr?: string;
   custody?: string;
   org?: string;
-  pok: string[];
+  pok?: string[];
   record?: string;
   previous?: string;
   kind?: string;

@@ -215,6 +215,10 @@ describe('-v exit table (profile §2)', () => {
     const refused = await run(['-v', 'example.test.signet', '--pok', other, '--json']);
     expect(refused.code).toBe(1);
     expect(JSON.parse(refused.out)).toMatchObject({ state: 'id', trust: 'pok', pokAccepted: false, error: { code: 'SIGNATURE_INVALID', message: 'POK is not among the accepted keys (--pok/--record)' } });
+    const badRecord = await run(['-v', 'example.test.signet', '--record', 'ver=2 pok=abc', '--json']);
+    expect(badRecord.code).toBe(1);
+    expect(JSON.parse(badRecord.out).error.code).toBe('RECORD_INVALID');
+    expect(badRecord.err).toMatch(/^signet: error: --record: .+\n$/);
     const badPok = await run(['-v', 'example.test.signet', '--pok', `${pok}=`]);
     expect(badPok).toMatchObject({ code: 2, err: 'signet: error: pok: 44 characters, expected 43\n' });
   });

@@ -20,17 +20,23 @@ import { fingerprintLines } from './print.js';
 
 /** Every `pok=` of a management record TXT value (through the record parser of @dime/core). */
 export function poksOfRecord(text: string): string[] {
-  return parseRecord(text).pok;
+  try {
+    return parseRecord(text).pok;
+  } catch (error) {
+    if (error instanceof DimeError) throw new DimeError(error.code, `--record: ${error.message}`, { cause: error });
+    throw error;
+  }
 }
 
 export function runVerify(ctx: CommandContext): number {
   const { flags } = ctx;
+  const poksGiven = flags.pok ?? [];
   const obj = readObject(flags.verify!, 'file', flags.lenient);
   if (obj.type === 'org-keys' || obj.type === 'user-keys') throw usageError(`${flags.verify}: a keys file carries no signatures to verify (use -d)`);
   if (obj.type === 'user' && flags.org === undefined) throw usageError('a user signet is verified against its org signet: give --org ORGSIGNET');
   if (obj.type !== 'user' && flags.org !== undefined) throw usageError(`--org applies to user signets; this is ${obj.type === 'org' ? 'an org signet' : 'an SSR'}`);
   if (obj.type === 'org' && flags.previous !== undefined) throw usageError('--previous applies to user signets and SSRs');
-  if (obj.type === 'ssr' && (flags.pok.length > 0 || flags.record !== undefined)) throw usageError('--pok/--record do not apply to an SSR');
+  if (obj.type === 'ssr' && (poksGiven.length > 0 || flags.record !== undefined)) throw usageError('--pok/--record do not apply to an SSR');
 
   const options: { -readonly [K in keyof VerifyOptions]: VerifyOptions[K] } = {};
   if (flags.org !== undefined) {
@@ -38,12 +44,12 @@ export function runVerify(ctx: CommandContext): number {
     if (org.type !== 'org') throw usageError(`--org ${flags.org}: not an org signet`);
     options.org = org;
   }
-  const poks = flags.pok.map((p) => {
+  const poks = poksGiven.map((p) => {
     parsePok(p, 'USAGE');
     return p;
   });
   if (flags.record !== undefined) poks.push(...poksOfRecord(flags.record));
-  if (flags.pok.length > 0 || flags.record !== undefined) options.poks = poks;
+  if (poksGiven.length > 0 || flags.record !== undefined) options.poks = poks;
   if (flags.previous !== undefined) options.previous = readObject(flags.previous, 'previous signet', flags.lenient);
 
   const result = verifySignet(obj, options);
