@@ -3,8 +3,9 @@
  * three forms, told apart by the first line that is not blank:
  * - a TXT value, `ver=1 pok=…` (its first token holds `=`); a value wrapped over several lines is
  *   re-joined with single spaces;
- * - the character-strings of one TXT RR as presentation text, `"ver=1 pok=…" "…"` (starts with `"`),
- *   joined with no separator;
+ * - quoted character-strings, `"ver=1 pok=…" "…"` (starts with `"`): each line is one TXT RR whose
+ *   strings are joined with no separator, and the DIME record is picked among the lines as in DNS
+ *   (this is what `dig +short TXT _dx.<domain>` prints);
  * - zone-file lines (`_dx.example.com. 3600 IN TXT "…" "…"`, `$ORIGIN`, `$TTL`, parentheses, comments),
  *   read with the zone-file reader; the DIME record is picked among the TXT RRs as in DNS (profile §3).
  */
@@ -85,9 +86,13 @@ export function readRecordFile(input: string, options: RecordFileOptions = {}): 
     return { record: parseRecord(lines.join(' ')), form, owner: null, ttl: null };
   }
   if (form === 'strings') {
-    const [rr] = readZone(`${STRINGS_OWNER} 0 IN TXT ( ${text}\n)\n`, {}, 'TXT strings');
-    if (!rr) throw new DimeError('NO_RECORD', NO_RECORD_MESSAGE);
-    return { record: parseRecord(txtStrings(rr.rdata)), form, owner: null, ttl: null };
+    // One TXT RR per line; blank lines are kept as empty entries so the line numbers stay right.
+    const zone = text
+      .split(/\r\n|\r|\n/)
+      .map((line) => (line.trim() === '' ? '' : `${STRINGS_OWNER} 0 IN TXT ${line}`))
+      .join('\n');
+    const rrs = readZone(zone, {}, 'TXT strings').map((rr) => txtStrings(rr.rdata));
+    return { record: selectDimeRecord(rrs), form, owner: null, ttl: null };
   }
   const zoneOptions = options.origin === undefined ? { defaultTtl: DEFAULT_ZONE_TTL } : { origin: options.origin, defaultTtl: DEFAULT_ZONE_TTL };
   const txt = readZone(text, zoneOptions, 'zone line').filter(

@@ -48,6 +48,15 @@ describe('readRecordFile: a TXT value, quoted strings or zone lines', () => {
     expect(readRecordFile(`"${text.slice(0, 20)}" "${text.slice(20)}"\n`)).toEqual({ record: REC, form: 'strings', owner: null, ttl: null });
   });
 
+  it('quoted strings one RR per line, as `dig +short TXT` prints them: the DIME one is picked', () => {
+    const text = `ver=1 pok=${P1}`;
+    const dig = `"v=spf1 -all"\n"${text.slice(0, 20)}" "${text.slice(20)}"\n`;
+    expect(readRecordFile(dig).record).toEqual(REC);
+    const err = failure(() => readRecordFile(`"${text}"\n"ver=1 pok=${P2}"\n`));
+    expect([err.code, err.message]).toEqual(['RECORD_INVALID', 'ambiguous DIME record']);
+    expect(failure(() => readRecordFile('"v=spf1 -all"\n')).code).toBe('NO_RECORD');
+  });
+
   it('a zone line, with its owner and TTL', () => {
     const line = `_dx.example.com. 120 IN TXT "ver=1 pok=${P1}"`;
     expect(readRecordFile(line)).toEqual({ record: REC, form: 'zone', owner: '_dx.example.com.', ttl: 120 });
