@@ -2,7 +2,7 @@
  * A management record handed over as text (`genrec --check`/`--check-file`, `dime -i`), in one of
  * three forms, told apart by the first line that is not blank:
  * - a TXT value, `ver=1 pok=…` (its first token holds `=`); a value wrapped over several lines is
- *   re-joined with single spaces;
+ *   re-joined with single spaces (whole-line `;` comments are skipped in every form);
  * - quoted character-strings, `"ver=1 pok=…" "…"` (starts with `"`): each line is one TXT RR whose
  *   strings are joined with no separator, and the DIME record is picked among the lines as in DNS
  *   (this is what `dig +short TXT _dx.<domain>` prints);
@@ -40,12 +40,20 @@ function firstToken(line: string): string {
   return line.split(/[ \t]+/)[0] ?? '';
 }
 
-/** Which of the three forms the text is in. */
+/** Lines that are neither blank nor a whole-line `;` comment, trimmed. */
+function significantLines(text: string): string[] {
+  return text
+    .split(/\r\n|\r|\n/)
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0 && !l.startsWith(';'));
+}
+
+/** Which of the three forms the text is in (whole-line `;` comments and blank lines skipped). */
 export function recordFileForm(text: string): RecordFileForm {
-  const first = text.split(/\r\n|\r|\n/).map((l) => l.trim()).find((l) => l.length > 0) ?? '';
+  const first = significantLines(text)[0] ?? '';
   if (first.startsWith('"')) return 'strings';
   if (firstToken(first).includes('=')) return 'value';
-  if (first.startsWith('$') || first.startsWith(';')) return 'zone';
+  if (first.startsWith('$')) return 'zone';
   // A zone line names a class or a type (`IN`, `TXT`, `A`…) before any quoted string.
   const words = first.split('"')[0]!.split(/[ \t()]+/).filter((t) => t.length > 0);
   if (words.some((t) => isClassName(t) || isKnownTypeName(t.toUpperCase()))) return 'zone';
@@ -81,7 +89,7 @@ export function readRecordFile(input: string, options: RecordFileOptions = {}): 
   const text = input.replace(/^\uFEFF/, '');
   const form = recordFileForm(text);
   if (form === 'value') {
-    const lines = text.split(/\r\n|\r|\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+    const lines = significantLines(text);
     if (lines.length === 0) throw new DimeError('NO_RECORD', NO_RECORD_MESSAGE);
     return { record: parseRecord(lines.join(' ')), form, owner: null, ttl: null };
   }
@@ -89,7 +97,7 @@ export function readRecordFile(input: string, options: RecordFileOptions = {}): 
     // One TXT RR per line; blank lines are kept as empty entries so the line numbers stay right.
     const zone = text
       .split(/\r\n|\r|\n/)
-      .map((line) => (line.trim() === '' ? '' : `${STRINGS_OWNER} 0 IN TXT ${line}`))
+      .map((line) => (line.trim() === '' || line.trim().startsWith(';') ? '' : `${STRINGS_OWNER} 0 IN TXT ${line}`))
       .join('\n');
     const rrs = readZone(zone, {}, 'TXT strings').map((rr) => txtStrings(rr.rdata));
     return { record: selectDimeRecord(rrs), form, owner: null, ttl: null };

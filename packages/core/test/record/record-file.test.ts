@@ -35,12 +35,16 @@ describe('readRecordFile: a TXT value, quoted strings or zone lines', () => {
     expect(recordFileForm(`_dx.example.com. TXT "ver=1"`)).toBe('zone');
     expect(recordFileForm(`$ORIGIN example.com.`)).toBe('zone');
     expect(recordFileForm(`; a comment\n_dx TXT "x"`)).toBe('zone');
+    expect(recordFileForm(`; made by genrec\nver=1 pok=${P1}`)).toBe('value');
+    expect(recordFileForm(`; dig +short\n"ver=1"`)).toBe('strings');
     expect(recordFileForm(`example.com. 300 IN A 192.0.2.1`)).toBe('zone');
   });
 
   it('a TXT value, with a final newline, or wrapped over lines at token boundaries', () => {
     expect(readRecordFile(`ver=1 pok=${P1}\n`)).toEqual({ record: REC, form: 'value', owner: null, ttl: null });
     expect(parseRecordFile(`\uFEFFver=1\r\npok=${P1}\r\n`)).toEqual(REC);
+    expect(parseRecordFile(`; _dx.example.com, made by genrec\n\nver=1 pok=${P1}\n; end\n`)).toEqual(REC);
+    expect(parseRecordFile(`; comment\n"ver=1 " "pok=${P1}"\n; end\n`)).toEqual(REC);
   });
 
   it('quoted strings are joined with no separator', () => {
