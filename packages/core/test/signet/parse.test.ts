@@ -4,7 +4,20 @@
  * points, keys payload 68/69).
  */
 import { describe, expect, it } from 'vitest';
-import { concatBytes, decodeKeys, decodeSignetBinary, decodeSignetObject, hexEncode, objectDialect, signingKeyOf } from '@dime/core';
+import fc from 'fast-check';
+import {
+  DimeError,
+  armorSignetObject,
+  concatBytes,
+  createOrgSignet,
+  decodeKeys,
+  decodeSignetBinary,
+  decodeSignetObject,
+  generateKeys,
+  hexEncode,
+  objectDialect,
+  signingKeyOf,
+} from '@dime/core';
 import { ENC_KEY, ENC_KEY_65, OFF_CURVE, POK, POK_40, expectDimeError, f1, f2, object, sig, text } from './util.js';
 
 const ORG = 1776;
@@ -108,5 +121,43 @@ describe('binary parser rejects', () => {
     const bytes = object(ORG, f1(1, POK_40));
     const longer = concatBytes(bytes, new Uint8Array([16, 1, 65]));
     expectDimeError(() => decodeSignetBinary(longer), 'BAD_INPUT', 'header: payload length 35, but 38 bytes follow');
+  });
+});
+
+describe('hostile input never escapes as anything but BAD_INPUT', () => {
+  const keys = generateKeys('org-keys');
+  const valid = createOrgSignet(keys, 'example.test', { name: 'Example', phone: '1' }).bytes;
+
+  function outcome(input: Uint8Array | string): string {
+    try {
+      decodeSignetObject(input);
+      return 'ok';
+    } catch (error) {
+      if (error instanceof DimeError && error.code === 'BAD_INPUT') return 'bad';
+      throw error;
+    }
+  }
+
+  it('bit flips, truncations and random bytes', () => {
+    fc.assert(
+      fc.property(fc.nat(valid.length - 1), fc.integer({ min: 1, max: 255 }), (at, mask) => {
+        const bytes = valid.slice();
+        bytes[at]! ^= mask;
+        expect(['ok', 'bad']).toContain(outcome(bytes));
+      }),
+      { numRuns: 400 }
+    );
+    for (let n = 0; n < valid.length; n++) expect(outcome(valid.subarray(0, n))).toBe('bad');
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => void expect(['ok', 'bad']).toContain(outcome(bytes))), { numRuns: 300 });
+  });
+
+  it('random text around armor', () => {
+    const armored = armorSignetObject(decodeSignetBinary(valid));
+    fc.assert(
+      fc.property(fc.nat(armored.length - 1), fc.string({ maxLength: 4 }), (at, junk) => {
+        expect(['ok', 'bad']).toContain(outcome(armored.slice(0, at) + junk + armored.slice(at + 1)));
+      }),
+      { numRuns: 400 }
+    );
   });
 });

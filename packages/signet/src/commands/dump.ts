@@ -20,10 +20,15 @@ export function runDump(ctx: CommandContext): number {
   if (obj.type === 'org-keys' || obj.type === 'user-keys') text += 'derived public keys (private keys are never shown):\n';
   for (const field of dump.fields) {
     const value = field.value.length > MAX_VALUE_WIDTH ? `${field.value.slice(0, MAX_VALUE_WIDTH)}...` : field.value;
-    text += `  ${String(field.id).padStart(3)}  ${field.name.padEnd(nameWidth)}  ${value.replace(/[\x00-\x1f\x7f]/g, '?')}\n`;
+    text += `  ${String(field.id).padStart(3)}  ${printable(field.name).padEnd(nameWidth)}  ${printable(value)}\n`;
   }
   const fps = fingerprintLines(dump.fingerprints, '  ');
   if (fps) text += `fingerprints:\n${fps}`;
   ctx.output.out(text);
   return 0;
+}
+
+/** Control characters from a file never reach the terminal as such. */
+function printable(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f-\x9f]/g, '?');
 }
