@@ -147,7 +147,8 @@ export async function main(argv: string[], output: Output = processOutput, optio
     await program.parseAsync(argv, { from: 'user' });
     const flags = program.opts<SignetFlags>();
     const action = pickAction(program, flags);
-    prompter = options.prompter === undefined ? ((action === 'generate' || action === 'sign') ? terminalPrompter() : null) : options.prompter;
+    const asksQuestions = action === 'sign' || (action === 'generate' && !flags.generate!.includes('@'));
+    prompter = options.prompter === undefined ? (asksQuestions ? terminalPrompter() : null) : options.prompter;
     const ctx: CommandContext = {
       flags,
       output,
