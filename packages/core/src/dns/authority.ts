@@ -20,7 +20,8 @@ import {
   normalizeName,
   wildcardOf,
 } from './name.js';
-import { decodeMessage, encodeResponse, type DnsMessage, type DnsMessageInput } from './message.js';
+import { decodeMessage, encodeQuery, encodeResponse, type DnsMessage, type DnsMessageInput } from './message.js';
+import type { DnsQuery, DnsTransport } from './transport.js';
 import { decodeNsec3, decodeRrsig, decodeRdata } from './rdata.js';
 import { typeToName } from './types.js';
 import type { ResourceRecord } from './record.js';
@@ -407,4 +408,22 @@ export function answerFromZones(zones: ReadonlyArray<AuthoritativeZone>, query: 
 /** NSEC3 owner label of `name` under a zone's parameters (handy for tests and debugging). */
 export function nsec3OwnerOf(name: string, origin: string, salt: Uint8Array, iterations: number): string {
   return `${base32hexEncode(nsec3Hash(name, salt, iterations))}.${normalizeName(origin) === '.' ? '' : normalizeName(origin)}`;
+}
+
+/**
+ * A `DnsTransport` answering from in-memory zones (offline tests, the lab in-process): each query is
+ * encoded, answered by `answerFromZones` and handed back as wire bytes, exactly as a server would.
+ */
+export function createZoneTransport(zones: ReadonlyArray<AuthoritativeZone> | (() => ReadonlyArray<AuthoritativeZone>)): DnsTransport & { queries: DnsQuery[] } {
+  let nextId = 1;
+  const queries: DnsQuery[] = [];
+  return {
+    queries,
+    async query(q: DnsQuery): Promise<Uint8Array> {
+      queries.push(q);
+      const id = nextId++ & 0xffff;
+      const list = typeof zones === 'function' ? zones() : zones;
+      return answerFromZones(list, encodeQuery({ id, name: q.name, type: q.type }));
+    },
+  };
 }

@@ -117,7 +117,7 @@ export {
 } from './stub-client.js';
 export type { ServerAddress, StubTransportOptions } from './stub-client.js';
 export { resolverFromResolvConf, parseResolvConf, DEFAULT_RESOLV_CONF } from './resolv-conf.js';
-export { answerFromZones, answerQuery, nsec3OwnerOf } from './authority.js';
+export { answerFromZones, answerQuery, nsec3OwnerOf, createZoneTransport } from './authority.js';
 export type { AuthoritativeZone, AnswerOptions } from './authority.js';
 export { startZoneServer, ZONE_SERVER_IDLE_TIMEOUT_MS, ZONE_SERVER_MAX_CONNECTIONS } from './zone-server.js';
 export type { ZoneServer, ZoneServerOptions } from './zone-server.js';
