@@ -13,7 +13,7 @@ import {
   MAGIC_ENCRYPTED_ORG_KEYS,
   MAGIC_ENCRYPTED_USER_KEYS,
   crc24,
-  looksArmored,
+  ARMOR_TAGS,
   pokOf,
   typeOfMagic,
 } from '../signet/index.js';
@@ -32,6 +32,7 @@ export interface SigningKey {
 }
 
 const ED25519_TAG = 'ED25519 PRIVATE KEY';
+const EXPECTED_KEYS = 'an ORGANIZATIONAL KEY, an ED25519 PRIVATE KEY or a PKCS#8 PRIVATE KEY';
 const PEM_LINE = /^-----(BEGIN|END) ([A-Z0-9 ]+)-----$/;
 
 function latin1(bytes: Uint8Array): string {
@@ -116,9 +117,11 @@ export function readSigningKey(data: Uint8Array, what = 'key file'): SigningKey 
     if (pkcs8) return readPkcs8(base64Decode(pkcs8.body, `${what}: PRIVATE KEY`), what);
     if (/-----BEGIN ENCRYPTED PRIVATE KEY-----/.test(text)) throw badInput(`${what}: an encrypted PKCS#8 key is not supported`);
     if (data.length > 0 && data[0] === 0x30) return readPkcs8(data, what);
-    if (!looksArmored(text) && !startsWithSignetMagic(data)) {
-      throw badInput(`${what}: not a key file (expected an ORGANIZATIONAL KEY, an ED25519 PRIVATE KEY or a PKCS#8 PRIVATE KEY)`);
+    const tag = /-----BEGIN ([A-Z0-9 ]+)-----/.exec(text)?.[1];
+    if (tag !== undefined && !(ARMOR_TAGS as readonly string[]).includes(tag)) {
+      throw badInput(`${what}: ${tag} is not a POK key (expected ${EXPECTED_KEYS})`);
     }
+    if (tag === undefined && !startsWithSignetMagic(data)) throw badInput(`${what}: not a key file (expected ${EXPECTED_KEYS})`);
     const keys = readOrgKeys(data, what);
     return { source: 'org-keys', seed: keys.signingSeed, publicKey: keys.signingPublic, pok: pokOf(keys) };
   } catch (err) {

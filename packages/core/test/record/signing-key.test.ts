@@ -132,6 +132,15 @@ describe('ED25519 PRIVATE KEY (the C genrec form) and PKCS#8', () => {
     expect(err.message).toBe('key file r.pem: the PKCS#8 key is rsa, expected Ed25519');
   });
 
+  it('other PEM keys are named in the refusal', () => {
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'sec1' }) as string;
+    const err = failure(() => readSigningKey(utf8Encode(ec), 'key file ec.pem'));
+    expect(err.code).toBe('BAD_INPUT');
+    expect(err.message).toBe('key file ec.pem: EC PRIVATE KEY is not a POK key (expected an ORGANIZATIONAL KEY, an ED25519 PRIVATE KEY or a PKCS#8 PRIVATE KEY)');
+    const enc = '-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n';
+    expect(failure(() => readSigningKey(utf8Encode(enc), 'key file x')).message).toBe('key file x: an encrypted PKCS#8 key is not supported');
+  });
+
   it('garbage is BAD_INPUT (exit 3), never a stack trace', () => {
     for (const input of [new Uint8Array(0), utf8Encode('hello'), new Uint8Array([0x07, 0xa0, 0, 0, 1, 1])]) {
       const err = failure(() => readSigningKey(input, 'key file g'));
