@@ -82,3 +82,94 @@ export class MemoryStore implements SignetStore {
 export function worldStore(world: World): MemoryStore {
   return new MemoryStore().add(DOMAIN, world.org.signet).add(ALICE, world.alice.signet).add(ALICE, world.aliceRotated.signet);
 }
+
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import { connect as netConnect, type Socket } from 'node:net';
+
+/** A raw test peer: writes bytes, reads CRLF lines with a deadline, and knows when the server hung up. */
+export class WirePeer {
+  private buffer = '';
+  private waiters: (() => void)[] = [];
+  ended = false;
+  readonly closed: Promise<void>;
+
+  private constructor(readonly socket: Socket | TLSSocket) {
+    socket.setEncoding('latin1');
+    socket.on('data', (data: string) => {
+      this.buffer += data;
+      this.notify();
+    });
+    socket.on('error', () => undefined);
+    this.closed = new Promise((resolve) =>
+      socket.once('close', () => {
+        this.ended = true;
+        this.notify();
+        resolve();
+      })
+    );
+  }
+
+  private notify(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  static tls(port: number, host = '127.0.0.1'): Promise<WirePeer> {
+    return new Promise((resolve, reject) => {
+      const socket = tlsConnect({ host, port, servername: DX_HOST, rejectUnauthorized: false }, () => resolve(new WirePeer(socket)));
+      socket.once('error', reject);
+    });
+  }
+
+  static plain(port: number, host = '127.0.0.1'): Promise<WirePeer> {
+    return new Promise((resolve, reject) => {
+      const socket = netConnect({ host, port }, () => resolve(new WirePeer(socket)));
+      socket.once('error', reject);
+    });
+  }
+
+  /** Upgrades a plaintext peer to TLS on the same socket (after `220 READY`). */
+  startTls(): Promise<WirePeer> {
+    return new Promise((resolve, reject) => {
+      this.socket.removeAllListeners('data');
+      const socket = tlsConnect({ socket: this.socket as Socket, rejectUnauthorized: false }, () => resolve(new WirePeer(socket)));
+      socket.once('error', reject);
+    });
+  }
+
+  write(text: string): void {
+    this.socket.write(text);
+  }
+
+  /** The next line including its CRLF; rejects after `ms` or when the peer closed with no line. */
+  async line(ms = 3000): Promise<string> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const lf = this.buffer.indexOf('\n');
+      if (lf >= 0) {
+        const line = this.buffer.slice(0, lf + 1);
+        this.buffer = this.buffer.slice(lf + 1);
+        return line;
+      }
+      if (this.ended) throw new Error(`closed; pending ${JSON.stringify(this.buffer)}`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no line within ${ms} ms; pending ${JSON.stringify(this.buffer)}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  get pending(): string {
+    return this.buffer;
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+}
