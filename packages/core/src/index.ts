@@ -8,6 +8,7 @@ export * from './dnssec/index.js';
 export * from './record/index.js';
 export * from './signet/index.js';
 export * from './dmtp/index.js';
+export * from './resolve/index.js';
 
 // Names two domains both export: the root barrel picks one; the other stays on its subpath
 // (`@dime/core/dnssec` for the RRSIG options).
