@@ -10,24 +10,41 @@ export interface Prompter {
   close(): void;
 }
 
-/** A prompter on the process's terminal, or null when stdin is not a TTY. */
+/**
+ * A prompter on the process's terminal, or null when stdin is not a TTY. Lines are queued as they
+ * arrive, so answers typed ahead or pasted in one go go to the questions in order.
+ */
 export function terminalPrompter(): Prompter | null {
   if (!process.stdin.isTTY) return null;
   const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  const queue: string[] = [];
+  let waiter: ((line: string | null) => void) | null = null;
   let closed = false;
+  const deliver = (line: string | null) => {
+    const resolve = waiter;
+    waiter = null;
+    resolve?.(line);
+  };
+  rl.on('line', (line) => {
+    if (waiter) deliver(line);
+    else queue.push(line);
+  });
   rl.on('close', () => {
     closed = true;
+    if (waiter) process.stderr.write('\n'); // end of input at a prompt: end the prompt's line
+    deliver(null);
   });
   return {
     ask(question: string): Promise<string | null> {
+      if (queue.length > 0) {
+        process.stderr.write(`${question} ${queue[0]}\n`);
+        return Promise.resolve(queue.shift()!);
+      }
       if (closed) return Promise.resolve(null);
+      rl.setPrompt(`${question} `);
+      rl.prompt();
       return new Promise((resolve) => {
-        const onClose = () => resolve(null);
-        rl.once('close', onClose);
-        rl.question(`${question} `, (answer) => {
-          rl.off('close', onClose);
-          resolve(answer);
-        });
+        waiter = resolve;
       });
     },
     close() {
