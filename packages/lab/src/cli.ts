@@ -1,5 +1,224 @@
-/** `dime-lab` entry point: parses flags and prints; the work is in @dime/core. */
-export async function main(_argv: string[]): Promise<number> {
-  process.stderr.write('dime-lab: error: not implemented yet\n');
-  return 2;
+/**
+ * `dime-lab`: a complete local DIME world (profile §6 `dime-lab`). `demo` builds it from nothing,
+ * verifies alice@example.test with the real `dime`, prints every command with its output and tears
+ * it down; `up` builds it and keeps it running until Ctrl-C. The work is in world.ts.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { DimeError } from '@dime/core/errors';
+import { printJson, processOutput, reportFailure, type Output } from '@dime/core/io';
+import { displayCommand, type BinRun } from './bins.js';
+import { buildLabWorld, type LabWorld } from './world.js';
+
+export const BIN = 'dime-lab';
+/** The DX port libdime clients use; the lab takes it only when it can bind it. */
+export const DMTP_PORT = 26;
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/** True when 127.0.0.1:port can be listened on now (port 26 needs root or CAP_NET_BIND_SERVICE). */
+export function portBindable(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolvePromise) => {
+    const server = createServer();
+    server.once('error', () => resolvePromise(false));
+    server.listen(port, host, () => server.close(() => resolvePromise(true)));
+  });
+}
+
+function indent(text: string): string {
+  return text
+    .replace(/\n+$/, '')
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
+}
+
+/** `$ command` then its stdout and stderr, indented. */
+export function formatRun(run: BinRun): string {
+  const lines = [`$ ${run.command}`];
+  if (run.stdout.trim()) lines.push(indent(run.stdout));
+  if (run.stderr.trim()) lines.push(indent(run.stderr));
+  if (run.code !== 0) lines.push(`  (exit ${run.code ?? run.signal})`);
+  return `${lines.join('\n')}\n`;
+}
+
+interface DemoOptions {
+  keep?: boolean;
+  dns: 'lab' | 'bind';
+  json?: boolean;
+  debug?: boolean;
+}
+
+async function demo(options: DemoOptions, output: Output): Promise<number> {
+  const started = Date.now();
+  const dir = mkdtempSync(join(tmpdir(), 'dime-lab-demo-'));
+  const human = !options.json;
+  const say = (text: string) => {
+    if (human) output.out(text.endsWith('\n') ? text : `${text}\n`);
+  };
+  const steps: BinRun[] = [];
+  say(`# A DIME world from nothing, in ${dir}`);
+  let world: LabWorld | undefined;
+  try {
+    const dxPort = (await portBindable(DMTP_PORT)) ? DMTP_PORT : 0;
+    world = await buildLabWorld({
+      dir,
+      dns: options.dns,
+      dxPort,
+      keep: true,
+      onRun: (run) => {
+        steps.push(run);
+        say(formatRun(run));
+      },
+      onNote: (line) => say(`# ${line.replace(/\n/g, '\n# ')}`),
+    });
+    if (world.dx.port !== DMTP_PORT) say(`# the DX listens on free port ${world.dx.port} (port ${DMTP_PORT} needs root); dime -p follows it`);
+    const alice = world.users.alice;
+    const run = await world.runDime(['-f', alice.fingerprints.full, alice.address]);
+    steps.push(run);
+    say(formatRun(run));
+    const verified = run.code === 0;
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    say(verified ? `# verified ${alice.address} (full fingerprint ${alice.fingerprints.full}) in ${seconds} s` : `# verification FAILED (${seconds} s)`);
+    if (options.json) {
+      printJson(
+        {
+          verified,
+          dir: options.keep ? dir : null,
+          elapsedMs: Date.now() - started,
+          steps: steps.map((s) => ({ command: s.command, code: s.code, stdout: s.stdout, stderr: s.stderr })),
+          error: verified ? null : { code: 'SIGNATURE_INVALID', message: `dime exited ${run.code}: ${run.stderr.trim().split('\n').pop() ?? ''}` },
+        },
+        output
+      );
+    }
+    if (!verified) output.err(`${BIN}: error: the demo's verification failed: ${run.stderr.trim().split('\n').pop() ?? `dime exited ${run.code}`}\n`);
+    return verified ? 0 : 1;
+  } finally {
+    await world?.stop();
+    if (options.keep) say(`# kept ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+interface UpOptions {
+  dir?: string;
+  dns: 'lab' | 'bind';
+  dxPort?: string;
+  json?: boolean;
+}
+
+async function up(options: UpOptions, output: Output, stopSignal?: AbortSignal): Promise<number> {
+  const made = options.dir === undefined;
+  const dir = resolve(options.dir ?? mkdtempSync(join(tmpdir(), 'dime-lab-')));
+  mkdirSync(dir, { recursive: true });
+  if (!made && readdirSync(dir).length > 0) throw new DimeError('USAGE', `--dir ${dir}: not empty (the lab builds its world in an empty directory)`);
+  let dxPort: number;
+  if (options.dxPort !== undefined) {
+    dxPort = Number(options.dxPort);
+    if (!Number.isInteger(dxPort) || dxPort < 0 || dxPort > 65535) throw new DimeError('USAGE', `--dx-port: "${options.dxPort}" is not a port number`);
+  } else dxPort = (await portBindable(DMTP_PORT)) ? DMTP_PORT : 0;
+  const human = !options.json;
+  const world = await buildLabWorld({
+    dir,
+    dns: options.dns,
+    dxPort,
+    keep: !made,
+    onRun: (run) => {
+      if (human) output.err(formatRun(run));
+    },
+    onNote: (line) => {
+      if (human) output.err(`# ${line}\n`);
+    },
+  });
+  try {
+    const lab = world.labJson();
+    const labJsonFile = join(dir, 'lab.json');
+    writeFileSync(labJsonFile, `${JSON.stringify(lab, null, 2)}\n`);
+    if (options.json) printJson({ ready: true, labJson: labJsonFile, ...lab }, output);
+    else {
+      output.out('ready\n');
+      output.out(`lab.json: ${labJsonFile}\n`);
+      output.out(`try: ${displayCommand('dime', lab.dime.slice(1))}\n`);
+      output.out('Ctrl-C stops the lab\n');
+    }
+    await new Promise<void>((resolvePromise) => {
+      const done = () => resolvePromise();
+      process.once('SIGINT', done);
+      process.once('SIGTERM', done);
+      stopSignal?.addEventListener('abort', done, { once: true });
+    });
+    if (human) output.err('# stopping\n');
+    return 0;
+  } finally {
+    await world.stop();
+    if (made) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function buildProgram(output: Output, stopSignal: AbortSignal | undefined, result: { code: number }): Command {
+  const program = new Command()
+    .name(BIN)
+    .description('A complete local DIME world: a DNSSEC-signed . → test. → example.test. hierarchy and a DX, built with the real bins')
+    .version(packageVersion(), '--version', 'print the version')
+    .helpOption('-h, --help', 'show this help')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => output.out(text),
+      writeErr: (text) => output.err(text),
+      outputError: (text, write) => write(`${BIN}: ${text}`),
+    });
+  const dnsOption = () => new Option('--dns <server>', 'who serves the zones: lab (our signer and server) or bind (dnssec-signzone and named; needs root)').choices(['lab', 'bind']).default('lab');
+  program
+    .command('demo')
+    .description('build the world in a temporary directory, verify alice@example.test with dime, print every command and its output, tear it down; exit 0 only if the verification succeeded')
+    .addOption(dnsOption())
+    .option('--keep', 'keep the temporary directory')
+    .option('--json', 'print one JSON object on stdout (the steps and the verdict)')
+    .option('--debug', 'print a stack trace on failure')
+    .helpOption('-h, --help', 'show this help')
+    .exitOverride()
+    .action(async (opts: DemoOptions) => {
+      result.code = await demo(opts, output);
+    });
+  program
+    .command('up')
+    .description('build the world and keep it running until Ctrl-C; writes DIR/lab.json and prints "ready" and a dime command to try')
+    .option('--dir <dir>', 'an empty or new directory for the world (default: a temporary one, removed on exit)')
+    .addOption(dnsOption())
+    .option('--dx-port <port>', 'DX port (default 26 when it can be bound, else a free one)')
+    .option('--json', 'print one JSON object on stdout when ready (lab.json plus "ready": true)')
+    .option('--debug', 'print a stack trace on failure')
+    .helpOption('-h, --help', 'show this help')
+    .exitOverride()
+    .action(async (opts: UpOptions) => {
+      result.code = await up(opts, output, stopSignal);
+    });
+  return program;
+}
+
+/** Runs `dime-lab` with `argv` (without node and script). `stopSignal` ends `up` (tests). */
+export async function main(argv: string[], output: Output = processOutput, stopSignal?: AbortSignal): Promise<number> {
+  const result = { code: 0 };
+  const program = buildProgram(output, stopSignal, result);
+  try {
+    if (argv.length === 0) {
+      program.outputHelp();
+      return 2;
+    }
+    await program.parseAsync(argv, { from: 'user' });
+    return result.code;
+  } catch (error) {
+    if (error instanceof CommanderError && error.message.startsWith('error: ')) error.message = error.message.slice(7);
+    return reportFailure(BIN, error, { json: argv.includes('--json'), debug: argv.includes('--debug') }, output);
+  }
 }

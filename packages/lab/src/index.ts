@@ -1,1 +1,24 @@
-export { main } from './cli.js';
+/** @dime/lab: the DIME world on one machine (`dime-lab`), also as an API for end-to-end tests. */
+export { main, formatRun, portBindable, DMTP_PORT } from './cli.js';
+export { buildLabWorld, txtValueOfZoneLine } from './world.js';
+export type { LabWorld, LabWorldOptions, LabUser, LabFiles, LabJson, Fingerprints } from './world.js';
+export { binPath, runBin, displayCommand, shellQuote, failureOf, DEFAULT_BIN_TIMEOUT_MS } from './bins.js';
+export type { BinName, BinRun, RunOptions } from './bins.js';
+export { startDx, DX_START_TIMEOUT_MS } from './dx-server.js';
+export type { DxProcess } from './dx-server.js';
+export { startLabDns, LAB_DNSSEC_ALGORITHM } from './lab-dns.js';
+export type { LabDnsOptions } from './lab-dns.js';
+export { startBindDns, bindUnavailableReason, ensureLoopbackAddress, BIND_ZONE_ADDRESSES, BIND_RESOLVER_ADDRESS, BIND_TOOLS } from './bind.js';
+export type { BindDnsOptions } from './bind.js';
+export {
+  LAB_DOMAIN,
+  LAB_DX_HOST,
+  LAB_ZONE_NAMES,
+  LAB_TTL,
+  EXPIRED_WINDOW,
+  currentWindow,
+  labZoneText,
+  nameServerOf,
+  signzoneTime,
+} from './zones.js';
+export type { LabDns, LabZoneName, LabZoneContent, SignatureWindow } from './zones.js';
