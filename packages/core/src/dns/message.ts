@@ -163,7 +163,7 @@ class NameCompressor {
   write(w: ByteWriter, name: string): void {
     const labels = nameToLabels(name);
     for (let i = 0; i < labels.length; i++) {
-      const key = labelsToName(labels.slice(i)).toLowerCase();
+      const key = labelsToName(labels.slice(i)); // exact case: a pointer must not change the case of a name
       const known = this.enabled ? this.offsets.get(key) : undefined;
       if (known !== undefined) {
         w.u16(0xc000 | known);

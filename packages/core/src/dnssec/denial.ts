@@ -186,15 +186,15 @@ function proveWithNsec3(kind: 'nxdomain' | 'nodata', qname: string, qtype: strin
     }
     const ce = set.closestEncloser(qname, ctx.zone);
     if (typeof ce === 'string') return bogus(`NODATA ${qtype} ${q} not proven by NSEC3 from ${z}: ${ce}`);
+    const wild = set.matching(wildcardOf(ce.encloser));
+    if (wild && !wild.types.has(qtype) && !wild.types.has('CNAME')) {
+      return { status: 'secure', reason: `NODATA ${qtype} ${q} (wildcard ${displayName(wildcardOf(ce.encloser))}) proven by NSEC3 from ${z}` };
+    }
     if (qtype === 'DS') {
       if (ce.cover.fields.flags & 1) {
         return { status: 'insecure', reason: `no DS for ${q}: NSEC3 opt-out span in ${z} (unsigned delegation)`, insecureDelegation: true };
       }
       return bogus(`NODATA DS ${q} not proven: no matching NSEC3 and no opt-out in ${z}`);
-    }
-    const wild = set.matching(wildcardOf(ce.encloser));
-    if (wild && !wild.types.has(qtype) && !wild.types.has('CNAME')) {
-      return { status: 'secure', reason: `NODATA ${qtype} ${q} (wildcard ${displayName(wildcardOf(ce.encloser))}) proven by NSEC3 from ${z}` };
     }
     return bogus(`no NSEC3 from ${z} proves that ${q} has no ${qtype}`);
   }

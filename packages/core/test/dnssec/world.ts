@@ -123,14 +123,14 @@ export function manglingTransport(inner: DnsTransport, seed = 1): DnsTransport {
 }
 
 /** A transport that removes records from responses. */
-export function filteringTransport(inner: DnsTransport, drop: (rr: ResourceRecord, section: string) => boolean): DnsTransport {
+export function filteringTransport(inner: DnsTransport, drop: (rr: ResourceRecord, section: string, query: { name: string; type: string }) => boolean): DnsTransport {
   return {
     async query(q) {
       const m = decodeMessage(await inner.query(q));
       return encodeResponse({
         ...m,
-        answers: m.answers.filter((r) => !drop(r, 'answer')),
-        authorities: m.authorities.filter((r) => !drop(r, 'authority')),
+        answers: m.answers.filter((r) => !drop(r, 'answer', q)),
+        authorities: m.authorities.filter((r) => !drop(r, 'authority', q)),
         additionals: m.additionals,
       });
     },
