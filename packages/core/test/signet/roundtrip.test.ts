@@ -12,7 +12,9 @@ import {
   createOrgSignet,
   createSsr,
   decodeKeys,
+  decodeSignetBase64,
   decodeSignetObject,
+  encodeSignetBase64,
   dumpSignet,
   encodeKeys,
   findField,
@@ -174,5 +176,16 @@ describe('generation', () => {
       }),
       { numRuns: 25 }
     );
+  });
+});
+
+describe('DMTP transport form', () => {
+  it('padded base64 of the binary, no armor, no CRC', () => {
+    const org = createOrgSignet(generateKeys('org-keys'), 'example.test');
+    const b64 = encodeSignetBase64(org);
+    expect(b64).toBe(Buffer.from(org.bytes).toString('base64'));
+    expect(hexEncode(decodeSignetBase64(b64).bytes)).toBe(hexEncode(org.bytes));
+    expectDimeError(() => decodeSignetBase64(`${b64.slice(0, -4)}`), 'BAD_INPUT', /^header: payload length \d+, but \d+ bytes follow$/);
+    expectDimeError(() => decodeSignetBase64('not base64!'), 'BAD_INPUT', 'signet base64: not base64');
   });
 });
