@@ -205,6 +205,7 @@ class Fields {
   restJoined(what: string): string {
     const r = this.rest();
     if (r.length === 0) throw badInput(`${this.type}: missing ${what}`);
+    if (r.some((t) => t.quoted)) throw badInput(`${this.type}: ${what} must not be quoted`);
     return r.map((t) => t.text).join('');
   }
   end(): void {
