@@ -75,7 +75,7 @@ export async function connectDx(domain: string, candidates: readonly DxCandidate
               ...(options.now ? { now: options.now } : {}),
             });
             log(3, `certificate of ${where}: ${peer.x509.subject.replace(/\n/g, ', ')}, ${peer.protocol} ${peer.cipher}: ${decision.accept ? 'accepted' : 'refused'}: ${decision.reason}`);
-            if (!decision.accept) throw new DimeError('CERT_UNTRUSTED', `DX ${where}: ${decision.reason}`);
+            if (!decision.accept) throw new DimeError('CERT_UNTRUSTED', `${where}: ${decision.reason}`);
             trust = decision.trust;
           },
         });
@@ -93,7 +93,7 @@ export async function connectDx(domain: string, candidates: readonly DxCandidate
   }
   if (failures.length === 0) throw new DimeError('NETWORK', `no DX host to try for ${domain}`);
   const best = [...failures].sort((a, b) => rank(a) - rank(b))[0]!;
-  if (failures.length === 1) throw best;
-  const tried = failures.map((f) => f.message).join('; ');
-  throw new DimeError(best.code, `no usable DX for ${domain} (${failures.length} attempts): ${tried}`, { cause: best });
+  const others = failures.filter((f) => f !== best).map((f) => f.message);
+  const also = others.length > 0 ? ` (also tried: ${others.join('; ')})` : '';
+  throw new DimeError(best.code, `no usable DX for ${domain}: ${best.message}${also}`, { cause: best });
 }

@@ -124,7 +124,7 @@ export async function hostAddresses(host: string, lookup: DnsLookup, family: 4 |
       const fields = decodeRdata(type, rr.rdata) as { address: string };
       if (!addresses.includes(fields.address)) addresses.push(fields.address);
     }
-    if (answer.rcode === 'NXDOMAIN') problems.push(`${host} does not exist`);
+    if (answer.rcode === 'NXDOMAIN') problems.push(`${type} NXDOMAIN (no such name)`);
   }
   if (addresses.length > 0) return { addresses };
   const wanted = types.join('/');
