@@ -389,7 +389,8 @@ export function parseVrfyReplyText(text: string): VrfyResult {
 
 /** The signets of a positive HIST reply: every line `[B64]`, the last one `OK` (dmtp.md §3.5). */
 export function parseHistReply(reply: DmtpReply): Uint8Array[] {
-  const last = reply.lines[reply.lines.length - 1]!.trim();
+  // A reply object built by hand may have no lines: that is a protocol error, not a TypeError.
+  const last = (reply.lines[reply.lines.length - 1] ?? '').trim();
   if (!/^OK\b/.test(last)) throw new DimeError('PROTOCOL', `HIST reply does not end with OK: ${quoteLine(last)}`);
   return reply.lines.slice(0, -1).map((line, index) => {
     const trimmed = line.trim();

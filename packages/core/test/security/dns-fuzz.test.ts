@@ -115,7 +115,7 @@ describe('DNS message decoder under mutation', () => {
     const rng = new Rng(FUZZ_SEED + 20);
     const before = heapUsed();
     let decoded = 0;
-    const total = runs(2500);
+    const total = runs(1500);
     for (let i = 0; i < total; i++) {
       const base = responses[i % responses.length]!;
       const input = mutateBytesDeep(rng, base, [4, 5, 6, 7, 8, 9, 10, 11], 3);
@@ -226,7 +226,7 @@ describe('zone-file reader under mutation', () => {
 
   it('mutated TXT lines and small zones parse or throw DimeError', () => {
     const rng = new Rng(FUZZ_SEED + 22);
-    for (let i = 0; i < runs(3000); i++) {
+    for (let i = 0; i < runs(1500); i++) {
       const text = mutateTextDeep(rng, TXT_LINES[i % TXT_LINES.length]!, 3);
       const outcome = check('parseZoneFile', (t: string) => parseZoneFile(t, { origin: 'example.test.', defaultTtl: 60 }), text);
       if (outcome.ok) for (const rr of outcome.value as ResourceRecord[]) check('formatRecord', formatRecord, rr);
