@@ -133,9 +133,11 @@ export function signSsr(ssr: SignetObject, orgKeys: SignetKeys, address: string,
   if (ssr.type !== 'ssr') throw badInput(`not an SSR: the object is ${ssr.type === 'org' ? 'an org signet' : ssr.type}`);
   if (orgKeys.type !== 'org-keys') throw usageError('signing an SSR needs organizational keys (a user keys file cannot sign signets)');
   if (!/^[^@\s]+@[^@\s]+$/.test(address)) throw usageError(`"${address}" is not a user@domain address`);
+  const key = findField(ssr, 1);
+  if (!key) throw badInput('field 1: missing (the SSR carries no signing key)');
   const self = findField(ssr, 5);
   if (!self) throw badInput('field 5: missing (the SSR carries no self-signature)');
-  if (!ed25519Verify(self.value, payloadBefore(ssr, 5), parseSigningKey(findField(ssr, 1)?.value ?? new Uint8Array(0)))) {
+  if (!ed25519Verify(self.value, payloadBefore(ssr, 5), parseSigningKey(key.value))) {
     throw new DimeError('SIGNATURE_INVALID', 'field 5: the SSR self-signature does not verify');
   }
   if (!findField(ssr, 2)) throw badInput('field 2: missing (the SSR carries no encryption key)');
