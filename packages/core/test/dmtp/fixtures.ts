@@ -115,6 +115,11 @@ export class WirePeer {
     for (const wake of waiters) wake();
   }
 
+  /** Wraps a socket the test connected itself (e.g. with libdime's TLS parameters). */
+  static wrap(socket: Socket | TLSSocket): WirePeer {
+    return new WirePeer(socket);
+  }
+
   static tls(port: number, host = '127.0.0.1'): Promise<WirePeer> {
     return new Promise((resolve, reject) => {
       const socket = tlsConnect({ host, port, servername: DX_HOST, rejectUnauthorized: false }, () => resolve(new WirePeer(socket)));
