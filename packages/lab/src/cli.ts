@@ -79,7 +79,7 @@ async function demo(options: DemoOptions, output: Output): Promise<number> {
         steps.push(run);
         say(formatRun(run));
       },
-      onNote: (line) => say(`# ${line.replace(/\n/g, '\n# ')}`),
+      onNote: (line) => say(line.startsWith('$ ') ? line : `# ${line.replace(/\n/g, '\n# ')}`),
     });
     if (world.dx.port !== DMTP_PORT) say(`# the DX listens on free port ${world.dx.port} (port ${DMTP_PORT} needs root); dime -p follows it`);
     const alice = world.users.alice;
@@ -137,7 +137,7 @@ async function up(options: UpOptions, output: Output, stopSignal?: AbortSignal):
       if (human) output.err(formatRun(run));
     },
     onNote: (line) => {
-      if (human) output.err(`# ${line}\n`);
+      if (human) output.err(line.startsWith('$ ') ? `${line}\n` : `# ${line}\n`);
     },
   });
   try {

@@ -61,7 +61,7 @@ export interface LabWorldOptions {
   dxPort?: number;
   /** Called with every bin run, in the order the steps are listed above. */
   onRun?: (run: BinRun) => void;
-  /** Called with a line describing what starts (DNS, DX). */
+  /** Called with what starts in the background (DNS, `$ dmtpd serve … &` and its output). */
   onNote?: (line: string) => void;
   keep?: boolean;
 }
@@ -88,6 +88,8 @@ export interface LabWorld {
   expireZoneSignatures(zone?: LabZoneName): Promise<void>;
   /** Re-signs `zone` with a current window (undoes `expireZoneSignatures`). */
   resignZone(zone?: LabZoneName): Promise<void>;
+  /** Runs `genrec` again for the DX's current certificate and publishes the new `_dx` record. */
+  republishRecord(): Promise<string>;
   /** Restarts the DX with a new self-signed certificate (same host) the record does not pin. */
   swapDxCertificate(): Promise<{ cert: string; key: string }>;
   /** Flips a byte of the last signature of the user's current signet inside the DX's store. */
@@ -175,11 +177,11 @@ export async function buildLabWorld(options: LabWorldOptions = {}): Promise<LabW
     // Independent steps run side by side; they are reported in the order a person would type them.
     const [orgGen, userGen, init] = await Promise.all([
       run('signet', ['-g', domain, '--name', 'Example Test']),
-      run('signet', ['-g', address, '--name', 'Alice']),
+      run('signet', ['-g', address]),
       run('dmtpd', ['init', '--domain', domain, '--dx', LAB_DX_HOST, '--dir', files.dxDir]),
     ]);
     for (const r of [orgGen, userGen]) report(ensureOk(r));
-    const sign = await step('signet', ['-s', address, '-r', files.aliceSsr, '-k', files.orgKeys]);
+    const sign = await step('signet', ['-s', address, '-r', files.aliceSsr, '-k', files.orgKeys, '--name', 'Alice']);
     void sign;
     report(ensureOk(init));
     const genrec = await step('genrec', ['-k', files.orgKeys, '-c', `${files.dxDir}/tls/cert.pem`, '-d', LAB_DX_HOST, '--zone', domain]);
@@ -198,7 +200,7 @@ export async function buildLabWorld(options: LabWorldOptions = {}): Promise<LabW
       note(`port ${listenPort} unavailable (${(err as Error).message}); using a free port`);
       return startDx(files.dxDir, '127.0.0.1:0', dir);
     });
-    note(`${dx.command}\n${dx.output().trim()}`);
+    note(`$ ${dx.command} &\n${dx.output().trim().split('\n').map((l) => `  ${l}`).join('\n')}`);
     const dxPort = dx.port;
 
     const abs = (p: string) => join(dir, p);
@@ -248,6 +250,13 @@ export async function buildLabWorld(options: LabWorldOptions = {}): Promise<LabW
       async resignZone(zone = `${domain}.`) {
         await activeDns.resign(zone);
       },
+      async republishRecord() {
+        const line = (await step('genrec', ['-k', files.orgKeys, '-c', `${files.dxDir}/tls/cert.pem`, '-d', LAB_DX_HOST, '--zone', domain])).stdout.trim();
+        writeFileSync(worldFiles.record, `${line}\n`);
+        await activeDns.resign(`${domain}.`, { dxZoneLine: line });
+        (world as { record: string }).record = txtValueOfZoneLine(line);
+        return line;
+      },
       async swapDxCertificate() {
         const other = `dmtpd-other-${Date.now()}`;
         await step('dmtpd', ['init', '--domain', domain, '--dx', LAB_DX_HOST, '--dir', other]);
@@ -292,8 +301,8 @@ export async function buildLabWorld(options: LabWorldOptions = {}): Promise<LabW
         const keys = `${stem}.key`;
         const ssr = `${stem}.ssr`;
         const signetFile = `${stem}.signet`;
-        await step('signet', ['-g', current.address, '-k', keys, '-c', current.keys, '-o', ssr, '--name', 'Alice']);
-        await step('signet', ['-s', current.address, '-r', ssr, '-k', files.orgKeys, '-o', signetFile]);
+        await step('signet', ['-g', current.address, '-k', keys, '-c', current.keys, '-o', ssr]);
+        await step('signet', ['-s', current.address, '-r', ssr, '-k', files.orgKeys, '-o', signetFile, '--name', 'Alice']);
         await step('dmtpd', ['publish', '--dir', files.dxDir, signetFile]);
         const fingerprints = parseFingerprints(await step('signet', ['-f', signetFile, '--kind', 'all', '--json']));
         current.previous.push({ keys: current.keys, signet: current.signet, fingerprints: current.fingerprints });
