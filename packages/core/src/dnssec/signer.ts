@@ -128,6 +128,7 @@ export function signZone(records: ReadonlyArray<ResourceRecord>, options: SignZo
       for (const r of set) r.ttl = ttl;
     }
   }
+  const apexName = nodes.get(canonicalName(origin))!.name; // the zone's own spelling of its apex
   // Delegation points and the glue under them.
   const cuts = [...nodes.values()].filter((n) => n.rrsets.has('NS') && !namesEqual(n.name, origin)).map((n) => n.name);
   const below = (name: string) => cuts.some((c) => !namesEqual(name, c) && isSubdomain(name, c));
@@ -183,10 +184,10 @@ export function signZone(records: ReadonlyArray<ResourceRecord>, options: SignZo
     sorted.forEach((e, i) => {
       const next = sorted[(i + 1) % sorted.length]!;
       const rdata = encodeNsec3({ hashAlgorithm: 1, flags: optOut ? 1 : 0, iterations, salt, nextHashed: next.hash, types: [...new Set(e.types)] });
-      chain.push({ name: `${base32hexEncode(e.hash)}.${origin === '.' ? '' : origin}`, type: 'NSEC3', class: 'IN', ttl: soaMinimum, rdata, data: decodeRdata('NSEC3', rdata)! });
+      chain.push({ name: `${base32hexEncode(e.hash)}.${apexName === '.' ? '' : apexName}`, type: 'NSEC3', class: 'IN', ttl: soaMinimum, rdata, data: decodeRdata('NSEC3', rdata)! });
     });
     const paramRdata = encodeNsec3Param({ hashAlgorithm: 1, flags: 0, iterations, salt });
-    const param: ResourceRecord = { name: origin, type: 'NSEC3PARAM', class: 'IN', ttl: 0, rdata: paramRdata, data: decodeRdata('NSEC3PARAM', paramRdata)! };
+    const param: ResourceRecord = { name: apexName, type: 'NSEC3PARAM', class: 'IN', ttl: 0, rdata: paramRdata, data: decodeRdata('NSEC3PARAM', paramRdata)! };
     const apex = nodes.get(canonicalName(origin))!;
     apex.rrsets.set('NSEC3PARAM', [param]);
   }
