@@ -166,7 +166,7 @@ class Lookup {
       const k = v.verdict!.key!;
       return { zone, status: 'secure', reason: `DNSKEY ${z} signed by ${z}/${keyTag(k.rdata)}, which matches ${source}`, keys: dnskeys };
     }
-    if (v.status === 'unsupported') return { zone, status: 'insecure', reason: v.reason, keys: [] };
+    // The trusted keys use supported algorithms, so only RRSIGs we cannot check is a failure.
     return { zone, status: 'bogus', reason: `DNSKEY ${z}: ${v.reason}`, keys: [] };
   }
 
@@ -214,7 +214,7 @@ class Lookup {
       if (ds.length > 0) {
         const v = verifyRrset(ds, resp.answers, state.keys, { ...this.verify, signer: state.zone });
         if (v.status !== 'secure') {
-          return this.record({ zone: child, status: v.status === 'unsupported' ? 'insecure' : 'bogus', reason: `DS ${c}: ${v.reason}`, keys: [] });
+          return this.record({ zone: child, status: 'bogus', reason: `DS ${c}: ${v.reason}`, keys: [] });
         }
         const parentTag = keyTag(v.verdict!.key!.rdata);
         state = this.record(await this.keysFor(child, { ds: ds.map((r) => r.rdata), dnskeys: [] }, `DS ${tagList(ds.map((r) => r.rdata), 'DS')} from ${displayName(state.zone)}/${parentTag}`));
@@ -248,6 +248,10 @@ async function run(lookup: Lookup, qname: string, qtype: string): Promise<Lookup
   const visited = new Set<string>();
   let current = qname;
   const via: string[] = [];
+  // A CNAME chain is only as strong as its weakest link.
+  let insecureLink: string | undefined;
+  const finish = (status: ValidationStatus, reason: string) =>
+    status === 'secure' && insecureLink !== undefined ? result(qname, qtype, lookup, 'insecure', insecureLink, records) : result(qname, qtype, lookup, status, reason, records);
   for (let hops = 0; ; hops++) {
     if (hops > lookup.budget.limits.cnameChain) return result(qname, qtype, lookup, 'bogus', `CNAME chain longer than ${lookup.budget.limits.cnameChain} links`, records);
     const key = canonicalName(current);
@@ -266,26 +270,25 @@ async function run(lookup: Lookup, qname: string, qtype: string): Promise<Lookup
     if (positive.length > 0) {
       if (insecure) {
         records.push(...positive);
-        if (rrset.length > 0) return result(qname, qtype, lookup, 'insecure', state.reason + suffix, records);
+        insecureLink ??= state.reason + suffix;
+        if (rrset.length > 0) return result(qname, qtype, lookup, 'insecure', insecureLink, records);
       } else {
+        // In a secure zone an RRset carrying only RRSIGs of algorithms we cannot check is bogus: a
+        // zone is insecure only through its DS RRset (RFC 4035 §5.2), never through a lone RRSIG.
         const v = verifyRrset(positive, resp.answers, state.keys, { now: lookup.now, budget: lookup.budget, signer: state.zone });
-        if (v.status === 'bogus') return result(qname, qtype, lookup, 'bogus', v.reason, []);
-        if (v.status === 'unsupported') {
-          records.push(...positive);
-          if (rrset.length > 0) return result(qname, qtype, lookup, 'insecure', v.reason + suffix, records);
-        } else {
-          const f = v.verdict!.rrsig!;
-          const ownerLabels = nameToLabels(current).length - (isWildcardOwner(current) ? 1 : 0);
-          let reason = v.reason;
-          if (f.labels < ownerLabels) {
-            const p = proveWildcardExpansion(current, f.labels, resp.authorities, ctx);
-            if (p.status === 'bogus') return result(qname, qtype, lookup, 'bogus', p.reason, []);
-            if (p.status === 'insecure') return result(qname, qtype, lookup, 'insecure', p.reason, [...records, ...positive]);
-            reason += `; ${p.reason}`;
-          }
-          records.push(...positive.map((r) => ({ ...r })));
-          if (rrset.length > 0) return result(qname, qtype, lookup, 'secure', reason + suffix, records);
+        if (v.status !== 'secure') return result(qname, qtype, lookup, 'bogus', v.reason, []);
+        const f = v.verdict!.rrsig!;
+        const ownerLabels = nameToLabels(current).length - (isWildcardOwner(current) ? 1 : 0);
+        let reason = v.reason;
+        if (f.labels < ownerLabels) {
+          const p = proveWildcardExpansion(current, f.labels, resp.authorities, ctx);
+          if (p.status === 'bogus') return result(qname, qtype, lookup, 'bogus', p.reason, []);
+          if (p.status === 'insecure') return result(qname, qtype, lookup, 'insecure', p.reason, [...records, ...positive]);
+          reason += `; ${p.reason}`;
         }
+        // RFC 4035 §5.3.3: the TTL is capped by the original TTL and the time left to expiration.
+        records.push(...positive.map((r) => ({ ...r, ttl: Math.min(r.ttl, v.ttl ?? r.ttl) })));
+        if (rrset.length > 0) return finish('secure', reason + suffix);
       }
       // follow the CNAME
       const target = (decodeRdata('CNAME', cname[0]!.rdata) as { target: string }).target;
@@ -293,9 +296,9 @@ async function run(lookup: Lookup, qname: string, qtype: string): Promise<Lookup
       current = target;
       continue;
     }
-    if (insecure) return result(qname, qtype, lookup, 'insecure', state.reason + suffix, records);
+    if (insecure) return result(qname, qtype, lookup, 'insecure', insecureLink ?? state.reason + suffix, records);
     const d = proveDenial(resp.rcode === 'NXDOMAIN' ? 'nxdomain' : 'nodata', current, qtype, resp.authorities, ctx);
-    return result(qname, qtype, lookup, d.status, d.reason + suffix, records);
+    return finish(d.status, d.reason + suffix);
   }
 }
 

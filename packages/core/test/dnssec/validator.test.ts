@@ -266,3 +266,34 @@ describe('zones from the zone-file reader validate too', () => {
     expect(r.records[0]!.name).toBe('_dx.Lab.Test.');
   });
 });
+
+describe('validateLookup: RRSIG details', () => {
+  it('an RRset signed only with an unsupported algorithm in a secure zone is bogus', async () => {
+    const world = buildWorld({
+      exampleSigned: (rrs) => rrs.map((r) => {
+        if (r.type !== 'RRSIG' || r.name !== '_dx.example.test.' || decodeRrsig(r.rdata).typeCovered !== 'TXT') return r;
+        return { ...r, rdata: encodeRrsig({ ...decodeRrsig(r.rdata), algorithm: 253 }) };
+      }),
+    });
+    const r = await validateLookup('_dx.example.test', 'TXT', { transport: world.transport, anchors: world.anchors, now: NOW });
+    expect(r.status).toBe('bogus');
+    expect(r.reason).toBe(`RRSIG TXT _dx.example.test by example.test/${world.zskTag('example.test.')} uses unsupported algorithm 253`);
+  });
+
+  it('caps the TTL at the time left before expiration (RFC 4035 §5.3.3)', async () => {
+    const world = buildWorld();
+    const r = await validateLookup('_dx.example.test', 'TXT', { transport: world.transport, anchors: world.anchors, now: () => new Date(EXPIRATION.getTime() - 100_000) });
+    expect(r.status).toBe('secure');
+    expect(r.records[0]!.ttl).toBe(100);
+  });
+
+  it('a CNAME from a secure zone into an unsigned one is insecure', async () => {
+    const world = buildWorld({
+      exampleRecords: (rrs) => [...rrs, ...parseZoneFile('out.example.test. 300 IN CNAME _dx.unsigned.test.\n')],
+    });
+    const r = await validateLookup('out.example.test', 'TXT', { transport: world.transport, anchors: world.anchors, now: NOW });
+    expect(r.status).toBe('insecure');
+    expect(r.records.map((x) => x.type)).toEqual(['CNAME', 'TXT']);
+    expect(r.reason).toMatch(/^delegation to unsigned\.test is unsigned .* \(via CNAME _dx\.unsigned\.test\)$/);
+  });
+});
