@@ -401,10 +401,17 @@ export class DmtpClient {
    */
   async quit(): Promise<void> {
     if (this.closed) return;
+    // Behind any command still in flight, so two readers never share the stream.
+    await this.chain;
+    if (this.closed) return;
     if (!this.failure) {
       try {
         this.write('QUIT');
-        await Promise.race([this.readReply('QUIT'), new Promise((resolve) => setTimeout(resolve, Math.min(QUIT_WAIT_MS, this.readTimeoutMs)).unref())]);
+        let timer: NodeJS.Timeout | undefined;
+        const grace = new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, Math.min(QUIT_WAIT_MS, this.readTimeoutMs));
+        });
+        await Promise.race([this.readReply('QUIT'), grace]).finally(() => clearTimeout(timer));
       } catch {
         /* the peer may hang up first; closing is all that is left to do */
       }
