@@ -104,6 +104,22 @@ describe('client vs odd servers', () => {
     await client.quit();
   });
 
+  it('a libdime-era server (TLS 1.2 only, ECDHE-RSA-AES256-GCM-SHA384 only): the client offers that suite', async () => {
+    const cert = testCertificate();
+    const server = createTlsServer({ key: cert.keyPem, cert: cert.certPem, maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES256-GCM-SHA384', ecdhCurve: 'P-256' }, (socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      void Promise.resolve(dx(`220 <${DX_HOST}> DMTPv1 Magma\r\n`, '\r\n')(socket, clientLines(socket))).catch(() => socket.destroy());
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const client = await DmtpClient.connect(options((server.address() as AddressInfo).port));
+    expect(client.peerCertificate.protocol).toBe('TLSv1.2');
+    expect(client.peerCertificate.cipher).toBe('ECDHE-RSA-AES256-GCM-SHA384');
+    await client.noop();
+    await client.quit();
+  });
+
   it('banner split across TCP reads: works', async () => {
     const port = await tlsScript(async (socket, lines) => {
       socket.write('220 <dx.exa');
