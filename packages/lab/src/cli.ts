@@ -51,6 +51,14 @@ export function formatRun(run: BinRun): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** The error code dime reported (its --json is not asked for in the demo: guessed from the exit status). */
+function dimeErrorCode(run: BinRun): string {
+  if (run.code === 4) return 'NETWORK';
+  if (run.code === 3) return 'BAD_INPUT';
+  if (run.code === 2) return 'USAGE';
+  return 'SIGNATURE_INVALID';
+}
+
 interface DemoOptions {
   keep?: boolean;
   dns: 'lab' | 'bind';
@@ -87,6 +95,7 @@ async function demo(options: DemoOptions, output: Output): Promise<number> {
     steps.push(run);
     say(formatRun(run));
     const verified = run.code === 0;
+    const why = run.stderr.split('\n').find((l) => l.startsWith('dime: error: '))?.slice('dime: error: '.length) ?? `dime exited ${run.code ?? run.signal}`;
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     say(verified ? `# verified ${alice.address} (full fingerprint ${alice.fingerprints.full}) in ${seconds} s` : `# verification FAILED (${seconds} s)`);
     if (options.json) {
@@ -96,12 +105,12 @@ async function demo(options: DemoOptions, output: Output): Promise<number> {
           dir: options.keep ? dir : null,
           elapsedMs: Date.now() - started,
           steps: steps.map((s) => ({ command: s.command, code: s.code, stdout: s.stdout, stderr: s.stderr })),
-          error: verified ? null : { code: 'SIGNATURE_INVALID', message: `dime exited ${run.code}: ${run.stderr.trim().split('\n').pop() ?? ''}` },
+          error: verified ? null : { code: dimeErrorCode(run), message: why },
         },
         output
       );
     }
-    if (!verified) output.err(`${BIN}: error: the demo's verification failed: ${run.stderr.trim().split('\n').pop() ?? `dime exited ${run.code}`}\n`);
+    if (!verified) output.err(`${BIN}: error: the demo's verification failed: ${why}\n`);
     return verified ? 0 : 1;
   } finally {
     await world?.stop();

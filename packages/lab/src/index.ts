@@ -1,6 +1,6 @@
 /** @dime/lab: the DIME world on one machine (`dime-lab`), also as an API for end-to-end tests. */
 export { main, formatRun, portBindable, DMTP_PORT } from './cli.js';
-export { buildLabWorld, txtValueOfZoneLine } from './world.js';
+export { buildLabWorld, fingerprintsOf, txtValueOfZoneLine } from './world.js';
 export type { LabWorld, LabWorldOptions, LabUser, LabFiles, LabJson, Fingerprints } from './world.js';
 export { binPath, runBin, displayCommand, shellQuote, failureOf, DEFAULT_BIN_TIMEOUT_MS } from './bins.js';
 export type { BinName, BinRun, RunOptions } from './bins.js';

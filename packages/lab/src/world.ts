@@ -16,7 +16,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DimeError } from '@dime/core/errors';
-import { parseArmor } from '@dime/core/signet';
+import { decodeSignetBinary, fingerprints as signetFingerprints, parseArmor } from '@dime/core/signet';
 import { failureOf, runBin, type BinName, type BinRun } from './bins.js';
 import { startDx, type DxProcess } from './dx-server.js';
 import { startLabDns } from './lab-dns.js';
@@ -121,11 +121,11 @@ function ensureOk(run: BinRun): BinRun {
   return run;
 }
 
-function parseFingerprints(run: BinRun): Fingerprints {
-  ensureOk(run);
-  const fp = JSON.parse(run.stdout) as Fingerprints;
-  if (!fp.full || !fp.crypto || !fp.id) throw new DimeError('PROTOCOL', `lab: ${run.command}: unexpected output ${run.stdout.trim()}`);
-  return fp;
+/** The fingerprints of an armored signet file (what `signet -f --kind all` prints). */
+export function fingerprintsOf(file: string): Fingerprints {
+  const fp = signetFingerprints(decodeSignetBinary(parseArmor(readFileSync(file, 'utf8')).bytes));
+  if (!fp.full || !fp.crypto || !fp.id) throw new DimeError('PROTOCOL', `lab: ${file}: a signet without full and id fingerprints`);
+  return fp as Fingerprints;
 }
 
 /** The TXT value of a zone line (`_dx.x. 3600 IN TXT "a" "b"` → `ab`). */
@@ -174,32 +174,42 @@ export async function buildLabWorld(options: LabWorldOptions = {}): Promise<LabW
       dxDir: 'dmtpd',
       record: `_dx.${domain}.zone`,
     };
-    // Independent steps run side by side; they are reported in the order a person would type them.
+    // Independent steps run side by side (two cores are enough); they are reported in the order a
+    // person would type them.
     const [orgGen, userGen, init] = await Promise.all([
       run('signet', ['-g', domain, '--name', 'Example Test']),
       run('signet', ['-g', address]),
       run('dmtpd', ['init', '--domain', domain, '--dx', LAB_DX_HOST, '--dir', files.dxDir]),
     ]);
     for (const r of [orgGen, userGen]) report(ensureOk(r));
-    const sign = await step('signet', ['-s', address, '-r', files.aliceSsr, '-k', files.orgKeys, '--name', 'Alice']);
-    void sign;
-    report(ensureOk(init));
-    const genrec = await step('genrec', ['-k', files.orgKeys, '-c', `${files.dxDir}/tls/cert.pem`, '-d', LAB_DX_HOST, '--zone', domain]);
+    ensureOk(init);
+    const [sign, genrec] = await Promise.all([
+      run('signet', ['-s', address, '-r', files.aliceSsr, '-k', files.orgKeys, '--name', 'Alice']),
+      run('genrec', ['-k', files.orgKeys, '-c', `${files.dxDir}/tls/cert.pem`, '-d', LAB_DX_HOST, '--zone', domain]),
+    ]);
+    report(ensureOk(sign));
+    report(init);
+    report(ensureOk(genrec));
     const recordLine = genrec.stdout.trim();
     writeFileSync(join(dir, files.record), `${recordLine}\n`);
-    await step('dmtpd', ['publish', '--dir', files.dxDir, files.orgSignet, files.aliceSignet]);
-    const aliceFp = parseFingerprints(await step('signet', ['-f', files.aliceSignet, '--kind', 'all', '--json']));
+    const aliceFp = fingerprintsOf(join(dir, files.aliceSignet));
 
-    note(dnsKind === 'bind' ? 'starting BIND (dnssec-signzone, named) for . → test. → example.test.' : 'signing . → test. → example.test. and serving them on loopback');
-    dns = dnsKind === 'bind' ? await startBindDns({ dir, dxZoneLine: recordLine }) : await startLabDns({ dir, dxZoneLine: recordLine });
-    note(`DNS ${dns.kind === 'bind' ? '(BIND named)' : '(dime-lab)'} ready at ${dns.resolver}; trust anchor ${dns.trustAnchorFile}`);
-
-    const listenPort = options.dxPort ?? 0;
-    dx = await startDx(files.dxDir, `127.0.0.1:${listenPort}`, dir).catch(async (err: unknown) => {
-      if (listenPort === 0) throw err;
-      note(`port ${listenPort} unavailable (${(err as Error).message}); using a free port`);
-      return startDx(files.dxDir, '127.0.0.1:0', dir);
-    });
+    // The DNS hierarchy is signed while the DX store is filled and the DX starts.
+    const dnsReady = (dnsKind === 'bind' ? startBindDns({ dir, dxZoneLine: recordLine }) : startLabDns({ dir, dxZoneLine: recordLine })).then((d) => (dns = d));
+    const dxReady = (async () => {
+      await step('dmtpd', ['publish', '--dir', files.dxDir, files.orgSignet, files.aliceSignet]);
+      const listenPort = options.dxPort ?? 0;
+      return startDx(files.dxDir, `127.0.0.1:${listenPort}`, dir).catch(async (err: unknown) => {
+        if (listenPort === 0) throw err;
+        note(`port ${listenPort} unavailable (${(err as Error).message}); using a free port`);
+        return startDx(files.dxDir, '127.0.0.1:0', dir);
+      });
+    })().then((d) => (dx = d));
+    const settled = await Promise.allSettled([dnsReady, dxReady]);
+    for (const s of settled) if (s.status === 'rejected') throw s.reason;
+    if (!dns || !dx) throw new DimeError('PROTOCOL', 'lab: DNS or DX did not start');
+    note(dns.kind === 'bind' ? 'BIND (dnssec-signzone, two named) serves . → test. → example.test.' : 'dime-lab signed . → test. → example.test. and serves them');
+    note(`DNS ready at ${dns.resolver}; trust anchor ${dns.trustAnchorFile}`);
     note(`$ ${dx.command} &\n${dx.output().trim().split('\n').map((l) => `  ${l}`).join('\n')}`);
     const dxPort = dx.port;
 
@@ -304,7 +314,7 @@ export async function buildLabWorld(options: LabWorldOptions = {}): Promise<LabW
         await step('signet', ['-g', current.address, '-k', keys, '-c', current.keys, '-o', ssr]);
         await step('signet', ['-s', current.address, '-r', ssr, '-k', files.orgKeys, '-o', signetFile, '--name', 'Alice']);
         await step('dmtpd', ['publish', '--dir', files.dxDir, signetFile]);
-        const fingerprints = parseFingerprints(await step('signet', ['-f', signetFile, '--kind', 'all', '--json']));
+        const fingerprints = fingerprintsOf(abs(signetFile));
         current.previous.push({ keys: current.keys, signet: current.signet, fingerprints: current.fingerprints });
         Object.assign(current, { keys: abs(keys), ssr: abs(ssr), signet: abs(signetFile), fingerprints });
         return current;
