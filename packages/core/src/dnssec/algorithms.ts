@@ -67,7 +67,22 @@ export function parseRsaPublicKey(publicKey: Uint8Array): { exponent: Uint8Array
 }
 
 /** A node KeyObject for a DNSKEY public key; BAD_INPUT when it is malformed for its algorithm. */
+// Importing a key (JWK → OpenSSL) costs about as much as an ECDSA verification, and a zone's
+// handful of DNSKEYs sign every RRset: keep recent imports. Bounded, so hostile keys cannot grow it.
+const IMPORTED_KEYS = new Map<string, KeyObject>();
+const IMPORTED_KEYS_MAX = 256;
+
 export function importDnskeyPublicKey(algorithm: number, publicKey: Uint8Array): KeyObject {
+  const cacheKey = `${algorithm}:${Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString('base64')}`;
+  const cached = IMPORTED_KEYS.get(cacheKey);
+  if (cached) return cached;
+  const key = importUncached(algorithm, publicKey);
+  if (IMPORTED_KEYS.size >= IMPORTED_KEYS_MAX) IMPORTED_KEYS.clear();
+  IMPORTED_KEYS.set(cacheKey, key);
+  return key;
+}
+
+function importUncached(algorithm: number, publicKey: Uint8Array): KeyObject {
   const info = ALGORITHMS.get(algorithm);
   if (!info) throw badInput(`DNSSEC algorithm ${algorithm} is not supported`);
   let jwk: JsonWebKey;

@@ -127,3 +127,23 @@ export function verifyRrset(rrset: ReadonlyArray<ResourceRecord>, rrsigs: Readon
   const decisive = verdicts.find((v) => v.status === 'invalid')!;
   return { status: 'bogus', reason: decisive.reason, verdict: decisive };
 }
+
+/**
+ * Convenience over `verifyRrset` for callers outside a lookup: a fresh work budget (default limits
+ * unless given) and the current time unless `now` is given.
+ */
+export function validateRecordSet(
+  rrset: ReadonlyArray<ResourceRecord>,
+  rrsigs: ReadonlyArray<ResourceRecord>,
+  dnskeys: ReadonlyArray<ResourceRecord>,
+  options: { now?: Date; signer?: string; budget?: WorkBudget } = {}
+): RrsetVerdict {
+  const verifyOptions: VerifyOptions & { signer?: string } = { now: options.now ?? new Date(), budget: options.budget ?? new WorkBudget() };
+  if (options.signer !== undefined) verifyOptions.signer = options.signer;
+  try {
+    return verifyRrset(rrset, rrsigs, dnskeys, verifyOptions);
+  } catch (e) {
+    if (e instanceof WorkLimitError) return { status: 'bogus', reason: e.message };
+    throw e;
+  }
+}
