@@ -19,10 +19,10 @@ export interface SplitLine {
   hasNul: boolean;
 }
 
-/** A line longer than the limit; `length` is the number of bytes seen when the limit was crossed. */
+/** A line longer than the limit (`limit` bytes including its terminator); its bytes are discarded. */
 export interface SplitOverflow {
   kind: 'overflow';
-  length: number;
+  limit: number;
 }
 
 export type SplitEvent = SplitLine | SplitOverflow;
@@ -73,7 +73,7 @@ export class LineSplitter {
       const end = lf < 0 ? chunk.length : lf + 1;
       const total = this.partsLength + (end - start);
       if (total > this.maxLineLength) {
-        events.push({ kind: 'overflow', length: total });
+        events.push({ kind: 'overflow', limit: this.maxLineLength });
         this.parts = [];
         this.partsLength = 0;
         if (lf < 0) {

@@ -41,14 +41,14 @@ describe('LineSplitter', () => {
     expect(feed(new LineSplitter(max), ok)).toEqual([{ kind: 'line', text: 'A'.repeat(max - 2), hasNul: false }]);
     const over = `${'A'.repeat(max - 1)}\r\nNOOP\r\n`;
     expect(feed(new LineSplitter(max), over)).toEqual([
-      { kind: 'overflow', length: max + 1 },
+      { kind: 'overflow', limit: max },
       { kind: 'line', text: 'NOOP', hasNul: false },
     ]);
   });
 
   it('discards the rest of an over-long line without buffering it, across chunks', () => {
     const splitter = new LineSplitter(10);
-    expect(feed(splitter, 'ABCDEFGHIJK')).toEqual([{ kind: 'overflow', length: 11 }]);
+    expect(feed(splitter, 'ABCDEFGHIJK')).toEqual([{ kind: 'overflow', limit: 10 }]);
     expect(splitter.isDiscarding).toBe(true);
     expect(splitter.pendingLength).toBe(0);
     expect(feed(splitter, 'x'.repeat(100_000))).toEqual([]);
