@@ -216,6 +216,10 @@ class Lookup {
         if (v.status !== 'secure') {
           return this.record({ zone: child, status: 'bogus', reason: `DS ${c}: ${v.reason}`, keys: [] });
         }
+        if (v.verdict!.rrsig!.labels < k) {
+          // A DS synthesised from a wildcard cannot make a zone cut (RFC 4592 §4.6).
+          return this.record({ zone: child, status: 'bogus', reason: `DS ${c} is a wildcard expansion`, keys: [] });
+        }
         const parentTag = keyTag(v.verdict!.key!.rdata);
         state = this.record(await this.keysFor(child, { ds: ds.map((r) => r.rdata), dnskeys: [] }, `DS ${tagList(ds.map((r) => r.rdata), 'DS')} from ${displayName(state.zone)}/${parentTag}`));
         continue;

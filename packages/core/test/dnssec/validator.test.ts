@@ -297,3 +297,12 @@ describe('validateLookup: RRSIG details', () => {
     expect(r.reason).toMatch(/^delegation to unsigned\.test is unsigned .* \(via CNAME _dx\.unsigned\.test\)$/);
   });
 });
+
+describe('validateLookup: a DS from a wildcard', () => {
+  it('cannot make a zone cut', async () => {
+    const world = buildWorld({ exampleRecords: (rrs) => [...rrs, ...parseZoneFile('*.dsw.example.test. 300 IN DS 1 13 2 00112233445566778899AABBCCDDEEFF00112233445566778899AABBCCDDEEFF\n')] });
+    const r = await validateLookup('x.dsw.example.test', 'A', { transport: world.transport, anchors: world.anchors, now: NOW });
+    expect(r.status).toBe('bogus');
+    expect(r.reason).toBe('DS x.dsw.example.test is a wildcard expansion');
+  });
+});
