@@ -4,7 +4,7 @@
  * RRset, as `dnssec-verify` checks every RRSIG of a signed zone. Shard `shard` of `shards` takes
  * every shards-th RRset, so workers split the work evenly.
  */
-export function verifyRecords(core, records, zone, shard, shards) {
+export function verifyRecords(core, records, zone, shard, shards, apexKeys) {
   const sets = new Map();
   const sigs = new Map();
   for (const rr of records) {
@@ -17,7 +17,7 @@ export function verifyRecords(core, records, zone, shard, shards) {
       (sets.get(key) ?? sets.set(key, []).get(key)).push(rr);
     }
   }
-  const dnskeys = sets.get(`${zone}|DNSKEY`) ?? [];
+  const dnskeys = apexKeys ?? sets.get(`${zone}|DNSKEY`) ?? [];
   const now = new Date();
   let secure = 0;
   let failed = 0;
