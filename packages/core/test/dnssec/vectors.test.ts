@@ -15,6 +15,7 @@ import {
   keyTag,
   signData,
   signedData,
+  validateRecordSet,
   verifyRrset,
   verifyRrsig,
   verifySignature,
@@ -152,6 +153,8 @@ describe('RFC 8080 (Ed25519, Ed448) with erratum 4935', () => {
       const forged: ResourceRecord = { ...sigs[i]!, rdata: encodeRrsig(f) };
       const v = verifyRrsig(mx, forged, keys, opts(inWindow));
       expect(v.status).toBe('invalid');
+      expect(validateRecordSet(mx, [forged], keys, { now: new Date(inWindow), signer: 'example.com.' }).status).toBe('bogus');
+      expect(validateRecordSet(mx, [sigs[i]!], keys, { now: new Date(inWindow), signer: 'example.com.' }).status).toBe('secure');
       expect(v.reason).toBe(`RRSIG MX example.com by example.com/${f.keyTag} has labels 3, more than the owner's 2`);
       // with labels 2 (what a validator uses for this owner) the published signature does not verify
       const asLabels2 = { ...f, labels: 2 };
