@@ -29,7 +29,7 @@ import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import { DimeError, isDimeError } from '../errors/dime-error.js';
-import { decodeSignetObject } from '../signet/object.js';
+import { decodeSignetObject, signetIdentifier } from '../signet/object.js';
 import { fingerprints as signetFingerprints, hasFingerprint, type Fingerprints } from '../signet/fingerprint.js';
 import type { SignetObject } from '../signet/types.js';
 import {
@@ -452,6 +452,11 @@ function decodeFetched(bytes: Uint8Array, name: string, target: string): Fetched
   }
   const expected = isUserName(name) ? 'user' : 'org';
   if (signet.type !== expected) throw new DimeError('PROTOCOL', `${target} sent a ${signet.type} object for ${name}, expected a ${expected} signet`);
+  // A signet naming someone else is not the one asked for (a crypto-only signet names no one).
+  const identifier = signetIdentifier(signet);
+  if (identifier !== undefined && normalizeSignetName(identifier) !== name) {
+    throw new DimeError('FINGERPRINT_MISMATCH', `${target} answered for ${name} with the signet of ${JSON.stringify(identifier)}`);
+  }
   return { bytes, signet, fingerprints: signetFingerprints(signet) };
 }
 
