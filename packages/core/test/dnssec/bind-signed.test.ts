@@ -45,6 +45,11 @@ describe.skipIf(!HAVE_BIND).each([
   { algorithm: 'ECDSAP256SHA256', nsec: 'NSEC', extra: [] },
   { algorithm: 'ED25519', nsec: 'NSEC', extra: [] },
   { algorithm: 'ECDSAP384SHA384', nsec: 'NSEC3 with salt', extra: ['-3', 'abcdef', '-H', '2'] },
+  { algorithm: 'RSASHA512', nsec: 'NSEC', extra: [] },
+  { algorithm: 'ED448', nsec: 'NSEC3', extra: ['-3', '-', '-H', '0'] },
+  // validate-only legacy algorithms (RFC 8624): 5 and 7
+  { algorithm: 'RSASHA1', nsec: 'NSEC', extra: [] },
+  { algorithm: 'NSEC3RSASHA1', nsec: 'NSEC3', extra: ['-3', '-', '-H', '0'] },
 ])('a zone signed by dnssec-signzone ($algorithm, $nsec)', ({ algorithm, extra }) => {
   const origin = 'bind.test';
   const { records, ds } = HAVE_BIND ? bindSign(origin, algorithm, extra) : { records: [], ds: '' };
