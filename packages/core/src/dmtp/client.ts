@@ -11,8 +11,8 @@
  *
  * Errors (DimeError): connect/read timeouts, refused or reset connections and failed handshakes are
  * NETWORK; a peer breaking the protocol is PROTOCOL (both exit 4); a certificate Node rejected is
- * CERT_UNTRUSTED; `450` is NOT_FOUND; a signet without the requested fingerprint is
- * FINGERPRINT_MISMATCH.
+ * CERT_UNTRUSTED; `450` is NOT_FOUND; a signet without the requested fingerprint, or naming someone
+ * else in its identifier field, is FINGERPRINT_MISMATCH. See README.md in this folder.
  *
  * ```ts
  * const client = await DmtpClient.connect({ host: 'dx.example.com', rejectUnauthorized: false,
