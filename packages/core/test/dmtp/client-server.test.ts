@@ -178,6 +178,41 @@ describe('DmtpClient ↔ DmtpServer (implicit TLS)', () => {
   });
 });
 
+describe('concurrency', () => {
+  it('commands issued together on one client are answered in order', async () => {
+    const client = await DmtpClient.connect(options());
+    try {
+      const [org, old, current, vrfy] = await Promise.all([
+        client.getSignet(DOMAIN),
+        client.getSignet(ALICE, world.alice.fingerprints.id),
+        client.getSignet(ALICE),
+        client.verifyFingerprint(ALICE, world.alice.fingerprints.id),
+      ]);
+      expect(org.fingerprints.id).toBe(world.org.fingerprints.id);
+      expect(old.fingerprints.id).toBe(world.alice.fingerprints.id);
+      expect(current.fingerprints.id).toBe(world.aliceRotated.fingerprints.id);
+      expect(vrfy).toEqual({ current: false, newest: world.aliceRotated.fingerprints.full });
+    } finally {
+      await client.quit();
+    }
+  });
+
+  it('20 clients at once each get their own answers', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 20 }, async (_, i) => {
+        const client = await DmtpClient.connect(options({ starttls: i % 2 === 1, port: i % 2 === 1 ? server.dualAddress!.port : server.address!.port }));
+        try {
+          const wanted = i % 3 === 0 ? world.alice : world.aliceRotated;
+          return (await client.getSignet(ALICE, wanted.fingerprints.full)).fingerprints.id === wanted.fingerprints.id;
+        } finally {
+          await client.quit();
+        }
+      })
+    );
+    expect(results).toEqual(Array(20).fill(true));
+  });
+});
+
 describe('DmtpClient ↔ DmtpServer (dual mode)', () => {
   it('STARTTLS then the same lookups', async () => {
     const log: string[] = [];
