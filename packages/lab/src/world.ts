@@ -80,7 +80,9 @@ export interface LabWorld {
   readonly record: string;
   /** `--resolver … --trust-anchor … -p …`: what every `dime` run against the lab needs. */
   dimeArgs(): string[];
-  /** Runs the real `dime` bin against the lab (`args` first, then `dimeArgs()`). */
+  /** `--resolver … --trust-anchor …`: for `dime record` and `dime lookup`. */
+  dnsArgs(): string[];
+  /** Runs the real `dime` bin against the lab (`args` first, then `dimeArgs()`, or `dnsArgs()` for `record`/`lookup`). */
   runDime(args: string[], timeoutMs?: number): Promise<BinRun>;
   /** Runs any bin in the lab's directory. */
   run(bin: BinName, args: string[], timeoutMs?: number): Promise<BinRun>;
@@ -233,7 +235,8 @@ export async function buildLabWorld(options: LabWorldOptions = {}): Promise<LabW
       zones: { ...dns.zoneFiles },
     };
     const activeDns = dns;
-    const dimeArgs = () => ['--resolver', activeDns.resolver, '--trust-anchor', activeDns.trustAnchorFile, '-p', String(dxPort)];
+    const dnsArgs = () => ['--resolver', activeDns.resolver, '--trust-anchor', activeDns.trustAnchorFile];
+    const dimeArgs = () => [...dnsArgs(), '-p', String(dxPort)];
     const restartDx = async () => {
       await dx?.stop();
       dx = undefined;
@@ -252,7 +255,8 @@ export async function buildLabWorld(options: LabWorldOptions = {}): Promise<LabW
       users: { alice },
       record: txtValueOfZoneLine(recordLine),
       dimeArgs,
-      runDime: (args, timeoutMs) => run('dime', [...args, ...dimeArgs()], timeoutMs),
+      dnsArgs,
+      runDime: (args, timeoutMs) => run('dime', [...args, ...(['record', 'lookup'].includes(args[0]!) ? dnsArgs() : dimeArgs())], timeoutMs),
       run,
       async expireZoneSignatures(zone = `${domain}.`) {
         await activeDns.resign(zone, { window: EXPIRED_WINDOW });
