@@ -64,6 +64,8 @@ interface NsecRecord {
 function nsecCovers(n: NsecRecord, name: string, zone: string): boolean {
   if (!isSubdomain(name, zone)) return false;
   if (compareNames(n.owner, name) >= 0) return false;
+  // RFC 6840 §4.1: the NSEC of a delegation (NS without SOA) or a DNAME says nothing below it.
+  if (isSubdomain(name, n.owner) && !namesEqual(n.owner, zone) && ((n.types.has('NS') && !n.types.has('SOA')) || n.types.has('DNAME'))) return false;
   // The last NSEC of the chain points back at the apex.
   return compareNames(name, n.next) < 0 || compareNames(n.next, n.owner) <= 0;
 }
