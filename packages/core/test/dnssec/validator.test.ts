@@ -306,3 +306,27 @@ describe('validateLookup: a DS from a wildcard', () => {
     expect(r.reason).toBe('DS x.dsw.example.test is a wildcard expansion');
   });
 });
+
+describe('validateLookup: several algorithms (RFC 6840 §5.11)', () => {
+  it('a zone signed with ECDSA and Ed25519 validates through either; one broken algorithm does not make it bogus', async () => {
+    const { signZone, generateZoneKey, dnskeyRdataOf, dsFromDnskey } = await import('@dime/core/dnssec');
+    const keys = [generateZoneKey(13, 257), generateZoneKey(13, 256), generateZoneKey(15, 257), generateZoneKey(15, 256)];
+    const records = parseZoneFile('$ORIGIN multi.test.\n$TTL 60\n@ SOA ns hm 1 60 60 60 60\n@ NS ns\nns A 127.0.0.1\n_dx TXT "ver=1"\n');
+    const signed = signZone(records, { origin: 'multi.test.', keys, inception: INCEPTION, expiration: EXPIRATION });
+    // break every ECDSA signature over the TXT: the Ed25519 one still validates it
+    const broken = signed.map((r) => {
+      if (r.type !== 'RRSIG') return r;
+      const f = decodeRrsig(r.rdata);
+      if (f.algorithm !== 13 || f.typeCovered !== 'TXT') return r;
+      const sig = f.signature.slice();
+      sig[0]! ^= 0xff;
+      return { ...r, rdata: encodeRrsig({ ...f, signature: sig }) };
+    });
+    for (const anchorKey of [keys[0]!, keys[2]!]) {
+      const anchors = [{ name: 'multi.test.', type: 'DS' as const, rdata: dsFromDnskey('multi.test.', dnskeyRdataOf(anchorKey), 2) }];
+      const r = await validateLookup('_dx.multi.test', 'TXT', { transport: createZoneTransport([{ origin: 'multi.test.', records: broken }]), anchors, now: NOW });
+      expect(r.status).toBe('secure');
+      expect(r.reason).toMatch(/^RRSIG TXT _dx\.multi\.test by multi\.test\/\d+ verified$/);
+    }
+  });
+});
