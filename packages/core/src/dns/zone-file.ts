@@ -356,6 +356,8 @@ export function parseZoneFile(text: string, options: ZoneFileOptions = {}): Reso
       if (typeCode === 41 || typeCode === 251 || typeCode === 252 || typeCode === 255) throw badInput(`${typeToName(typeCode)} is not a record type for zone files`);
       const rdata = parseRdataTokens(typeCode, tokens, origin);
       if (ttl === undefined) ttl = dollarTtl ?? options.defaultTtl ?? lastTtl;
+      // BIND's rule for a zone without $TTL: an SOA without a TTL takes its MINIMUM field.
+      if (ttl === undefined && typeCode === 6) ttl = new DataView(rdata.buffer, rdata.byteOffset + rdata.length - 4, 4).getUint32(0);
       if (ttl === undefined) throw badInput('no TTL and no $TTL');
       lastTtl = ttl;
       lastOwner = owner;

@@ -33,6 +33,11 @@ describe('parseZoneFile', () => {
     ]);
   });
 
+  it('without $TTL, an SOA without TTL takes its MINIMUM and later records inherit it', () => {
+    const rrs = parseZoneFile('example. IN SOA ns.example. hm.example. 1 2 3 4 900\nexample. IN NS ns.example.\n');
+    expect(rrs.map((r) => r.ttl)).toEqual([900, 900]);
+  });
+
   it('reads quoted strings with escapes and several strings per TXT', () => {
     const [rr] = parseZoneFile('_dx.example.com. 300 IN TXT "a\\"b" "c\\\\d" "\\065\\066" plain ( "x;y" )\n');
     expect(txtStrings(rr!.rdata).map(utf8Decode)).toEqual(['a"b', 'c\\d', 'AB', 'plain', 'x;y']);
