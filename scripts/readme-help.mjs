@@ -15,6 +15,7 @@ const SECTIONS = {
   genrec: [['genrec --help', bin('genrec', 'genrec'), ['--help']]],
   dime: [
     ['dime --help', bin('dime', 'dime'), ['--help']],
+    ['dime resolve --help', bin('dime', 'dime'), ['resolve', '--help']],
     ['dime record --help', bin('dime', 'dime'), ['record', '--help']],
     ['dime lookup --help', bin('dime', 'dime'), ['lookup', '--help']],
   ],
