@@ -133,7 +133,7 @@ describe.skipIf(skip)('dime against BIND and dmtpd', () => {
   it('exits 4 for a DX that is down', async () => {
     const port = await closedPort();
     const result = await dime(['--json', 'alice@example.test'], port);
-    expectFailure(result, 4, 'NETWORK', `no usable DX for example.test: connect to 127.0.0.1:${port} failed: connection refused`);
+    expectFailure(result, 4, 'NETWORK', `no usable DX for example.test: dx.example.test:${port}: connect to 127.0.0.1:${port} failed: connection refused`);
     expect(result.json.record.dnssec).toBe('secure');
   });
 

@@ -87,7 +87,8 @@ export async function connectDx(domain: string, candidates: readonly DxCandidate
       } catch (error) {
         if (!isDimeError(error)) throw error;
         log(1, `DX ${where} (${address}) failed: ${error.message}`);
-        failures.push(error);
+        // Certificate refusals already name the host; others name the address dialled, so add the host.
+        failures.push(error.code === 'CERT_UNTRUSTED' ? error : new DimeError(error.code, `${where}: ${error.message}`, { cause: error }));
       }
     }
   }

@@ -110,7 +110,7 @@ describe('resolveSignet', () => {
     const result = await resolveSignet('example.test', options({ port, timeoutMs: 2000 }));
     expect(result.error?.code).toBe('NETWORK');
     expect(result.error?.exitCode).toBe(4);
-    expect(result.error?.message).toMatch(new RegExp(`^no usable DX for example\\.test: connect to 127\\.0\\.0\\.1:${port} failed: connection refused`));
+    expect(result.error?.message).toMatch(new RegExp(`^no usable DX for example\\.test: dx\\.example\\.test:${port}: connect to 127\\.0\\.0\\.1:${port} failed: connection refused`));
     expect(result.record?.dnssec).toBe('secure');
   });
 
