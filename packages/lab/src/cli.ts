@@ -59,6 +59,17 @@ function dimeErrorCode(run: BinRun): string {
   return 'SIGNATURE_INVALID';
 }
 
+/** What each step of the demo is for, printed above it. */
+const STEP_NOTES: ReadonlyArray<[string, string]> = [
+  ['signet -g example.test', 'the organisation: its keys (POK) and its org signet'],
+  ['signet -g alice@', "alice: her keys and a signing request (SSR)"],
+  ['signet -s ', 'the organisation signs alice\'s request: her user signet'],
+  ['dmtpd init', 'the DX: its signet store and a self-signed TLS certificate for dx.example.test'],
+  ['genrec ', 'the management record: the POK, a tls= pin of the DX certificate, the DX host'],
+  ['dmtpd publish', 'the DX gets both signets'],
+  ['dime ', 'a sender checks alice: DNSSEC from the lab root, the pinned DX, the signet chain'],
+];
+
 interface DemoOptions {
   keep?: boolean;
   dns: 'lab' | 'bind';
@@ -77,46 +88,67 @@ async function demo(options: DemoOptions, output: Output): Promise<number> {
   say(`# A DIME world from nothing, in ${dir}`);
   let world: LabWorld | undefined;
   try {
-    const dxPort = (await portBindable(DMTP_PORT)) ? DMTP_PORT : 0;
-    world = await buildLabWorld({
-      dir,
-      dns: options.dns,
-      dxPort,
-      keep: true,
-      onRun: (run) => {
-        steps.push(run);
-        say(formatRun(run));
-      },
-      onNote: (line) => say(line.startsWith('$ ') ? line : `# ${line.replace(/\n/g, '\n# ')}`),
-    });
-    if (world.dx.port !== DMTP_PORT) say(`# the DX listens on free port ${world.dx.port} (port ${DMTP_PORT} needs root); dime -p follows it`);
-    const alice = world.users.alice;
-    const run = await world.runDime(['-f', alice.fingerprints.full, alice.address]);
-    steps.push(run);
-    say(formatRun(run));
-    const verified = run.code === 0;
-    const why = run.stderr.split('\n').find((l) => l.startsWith('dime: error: '))?.slice('dime: error: '.length) ?? `dime exited ${run.code ?? run.signal}`;
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    say(verified ? `# verified ${alice.address} (full fingerprint ${alice.fingerprints.full}) in ${seconds} s` : `# verification FAILED (${seconds} s)`);
-    if (options.json) {
-      printJson(
-        {
-          verified,
-          dir: options.keep ? dir : null,
-          elapsedMs: Date.now() - started,
-          steps: steps.map((s) => ({ command: s.command, code: s.code, stdout: s.stdout, stderr: s.stderr })),
-          error: verified ? null : { code: dimeErrorCode(run), message: why },
-        },
-        output
-      );
-    }
-    if (!verified) output.err(`${BIN}: error: the demo's verification failed: ${why}\n`);
-    return verified ? 0 : 1;
+    return await demoIn(dir, options, output, say, steps, started, (w) => (world = w));
+  } catch (error) {
+    // A step that failed is in the transcript; the verdict is "not verified" (exit 1), or usage.
+    const code = reportFailure(BIN, error, { json: options.json === true, debug: options.debug === true, jsonBase: { verified: false } }, output);
+    return code === 2 ? 2 : 1;
   } finally {
     await world?.stop();
     if (options.keep) say(`# kept ${dir}`);
     else rmSync(dir, { recursive: true, force: true });
   }
+}
+
+async function demoIn(
+  dir: string,
+  options: DemoOptions,
+  output: Output,
+  say: (text: string) => void,
+  steps: BinRun[],
+  started: number,
+  built: (world: LabWorld) => void
+): Promise<number> {
+  const sayRun = (run: BinRun) => {
+    const why = STEP_NOTES.find(([prefix]) => run.command.startsWith(prefix))?.[1];
+    say(`${why ? `# ${why}\n` : ''}${formatRun(run)}`);
+  };
+  const dxPort = (await portBindable(DMTP_PORT)) ? DMTP_PORT : 0;
+  const world = await buildLabWorld({
+    dir,
+    dns: options.dns,
+    dxPort,
+    keep: true,
+    onRun: (run) => {
+      steps.push(run);
+      sayRun(run);
+    },
+    onNote: (line) => say(line.startsWith('$ ') ? line : `# ${line.replace(/\n/g, '\n# ')}`),
+  });
+  built(world);
+  if (world.dx.port !== DMTP_PORT) say(`# the DX listens on free port ${world.dx.port} (port ${DMTP_PORT} needs root); dime -p follows it`);
+  const alice = world.users.alice;
+  const run = await world.runDime(['-f', alice.fingerprints.full, alice.address]);
+  steps.push(run);
+  sayRun(run);
+  const verified = run.code === 0;
+  const why = run.stderr.split('\n').find((l) => l.startsWith('dime: error: '))?.slice('dime: error: '.length) ?? `dime exited ${run.code ?? run.signal}`;
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  say(verified ? `# verified ${alice.address} (full fingerprint ${alice.fingerprints.full}) in ${seconds} s` : `# verification FAILED (${seconds} s)`);
+  if (options.json) {
+    printJson(
+      {
+        verified,
+        dir: options.keep ? dir : null,
+        elapsedMs: Date.now() - started,
+        steps: steps.map((s) => ({ command: s.command, code: s.code, stdout: s.stdout, stderr: s.stderr })),
+        error: verified ? null : { code: dimeErrorCode(run), message: why },
+      },
+      output
+    );
+  }
+  if (!verified) output.err(`${BIN}: error: the demo's verification failed: ${why}\n`);
+  return verified ? 0 : 1;
 }
 
 interface UpOptions {
@@ -127,29 +159,47 @@ interface UpOptions {
 }
 
 async function up(options: UpOptions, output: Output, stopSignal?: AbortSignal): Promise<number> {
+  let dxPort: number;
+  if (options.dxPort !== undefined) {
+    dxPort = Number(options.dxPort);
+    if (!/^\d+$/.test(options.dxPort) || dxPort > 65535) throw new DimeError('USAGE', `--dx-port: "${options.dxPort}" is not a port number`);
+  } else dxPort = (await portBindable(DMTP_PORT)) ? DMTP_PORT : 0;
   const made = options.dir === undefined;
   const dir = resolve(options.dir ?? mkdtempSync(join(tmpdir(), 'dime-lab-')));
   mkdirSync(dir, { recursive: true });
   if (!made && readdirSync(dir).length > 0) throw new DimeError('USAGE', `--dir ${dir}: not empty (the lab builds its world in an empty directory)`);
-  let dxPort: number;
-  if (options.dxPort !== undefined) {
-    dxPort = Number(options.dxPort);
-    if (!Number.isInteger(dxPort) || dxPort < 0 || dxPort > 65535) throw new DimeError('USAGE', `--dx-port: "${options.dxPort}" is not a port number`);
-  } else dxPort = (await portBindable(DMTP_PORT)) ? DMTP_PORT : 0;
   const human = !options.json;
-  const world = await buildLabWorld({
-    dir,
-    dns: options.dns,
-    dxPort,
-    keep: !made,
-    onRun: (run) => {
-      if (human) output.err(formatRun(run));
-    },
-    onNote: (line) => {
-      if (human) output.err(line.startsWith('$ ') ? `${line}\n` : `# ${line}\n`);
-    },
+  // Listening for Ctrl-C from the start: a signal during the build must still stop what started.
+  let stopRequested = false;
+  const stopped = new Promise<void>((resolvePromise) => {
+    const done = () => {
+      stopRequested = true;
+      resolvePromise();
+    };
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+    stopSignal?.addEventListener('abort', done, { once: true });
   });
+  let world: LabWorld;
   try {
+    world = await buildLabWorld({
+      dir,
+      dns: options.dns,
+      dxPort,
+      keep: true,
+      onRun: (run) => {
+        if (human) output.err(formatRun(run));
+      },
+      onNote: (line) => {
+        if (human) output.err(line.startsWith('$ ') ? `${line}\n` : `# ${line}\n`);
+      },
+    });
+  } catch (error) {
+    if (made) rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  try {
+    if (stopRequested) return 0;
     const lab = world.labJson();
     const labJsonFile = join(dir, 'lab.json');
     writeFileSync(labJsonFile, `${JSON.stringify(lab, null, 2)}\n`);
@@ -160,12 +210,7 @@ async function up(options: UpOptions, output: Output, stopSignal?: AbortSignal):
       output.out(`try: ${displayCommand('dime', lab.dime.slice(1))}\n`);
       output.out('Ctrl-C stops the lab\n');
     }
-    await new Promise<void>((resolvePromise) => {
-      const done = () => resolvePromise();
-      process.once('SIGINT', done);
-      process.once('SIGTERM', done);
-      stopSignal?.addEventListener('abort', done, { once: true });
-    });
+    await stopped;
     if (human) output.err('# stopping\n');
     return 0;
   } finally {

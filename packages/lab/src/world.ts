@@ -183,15 +183,21 @@ export async function buildLabWorld(options: LabWorldOptions = {}): Promise<LabW
       run('signet', ['-g', address]),
       run('dmtpd', ['init', '--domain', domain, '--dx', LAB_DX_HOST, '--dir', files.dxDir]),
     ]);
-    for (const r of [orgGen, userGen]) report(ensureOk(r));
-    ensureOk(init);
+    // Each run is reported before it is judged, so that a failed step shows in the transcript.
+    const checked = (r: BinRun) => {
+      report(r);
+      return ensureOk(r);
+    };
+    checked(orgGen);
+    checked(userGen);
+    if (init.code !== 0) checked(init);
     const [sign, genrec] = await Promise.all([
       run('signet', ['-s', address, '-r', files.aliceSsr, '-k', files.orgKeys, '--name', 'Alice']),
       run('genrec', ['-k', files.orgKeys, '-c', `${files.dxDir}/tls/cert.pem`, '-d', LAB_DX_HOST, '--zone', domain]),
     ]);
-    report(ensureOk(sign));
+    checked(sign);
     report(init);
-    report(ensureOk(genrec));
+    checked(genrec);
     const recordLine = genrec.stdout.trim();
     writeFileSync(join(dir, files.record), `${recordLine}\n`);
     const aliceFp = fingerprintsOf(join(dir, files.aliceSignet));
