@@ -130,6 +130,16 @@ describe.skipIf(skip)('dime against BIND and dmtpd', () => {
     expect(world.dx.log()).toBe(sessionsBefore);
   });
 
+  it('a provably absent record is NO_RECORD; an unsigned one under --require-dnssec is DNSSEC_INSECURE (exit 1)', async () => {
+    const absent = await dime(['--json', 'www.example.test']);
+    expectFailure(absent, 1, 'NO_RECORD', 'no DIME record at _dx.www.example.test: the name does not exist (secure)');
+    expect(absent.json.record).toMatchObject({ domain: 'www.example.test', dnssec: 'secure', pok: null });
+    const insecure = await dime(['--json', '--require-dnssec', 'unsigned.test']);
+    expectFailure(insecure, 1, 'DNSSEC_INSECURE', /^_dx\.unsigned\.test is insecure \(.+\) and --require-dnssec was given$/);
+    expect(insecure.json.record).toMatchObject({ domain: 'unsigned.test', dnssec: 'insecure', dx: ['dx.unsigned.test'] });
+    expect(insecure.json.dx).toBeNull();
+  });
+
   it('exits 4 for a DX that is down', async () => {
     const port = await closedPort();
     const result = await dime(['--json', 'alice@example.test'], port);
