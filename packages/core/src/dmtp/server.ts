@@ -234,9 +234,12 @@ class Connection {
   }
 
   private receive(chunk: Buffer): void {
-    this.touch();
     if (this.upgrading) return;
-    for (const event of this.splitter.push(chunk)) this.queue = this.queue.then(() => this.handle(event));
+    const events = this.splitter.push(chunk);
+    // Only a complete line (or an over-long one) counts as activity: a slow-loris peer dribbling a
+    // byte at a time must not keep its session alive past the idle timeout.
+    if (events.length > 0) this.touch();
+    for (const event of events) this.queue = this.queue.then(() => this.handle(event));
   }
 
   private async handle(event: SplitEvent): Promise<void> {
