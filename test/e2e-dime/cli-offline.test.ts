@@ -189,6 +189,18 @@ describe('dime <name> in-process', () => {
     expect([direct.code, direct.json.dx.host]).toEqual([0, 'dx.example.test']);
   });
 
+  it('-i: an invalid record is RECORD_INVALID (exit 1), an unreadable file BAD_INPUT (exit 3)', async () => {
+    const file = join(dir, 'bad-record.txt');
+    writeFileSync(file, 'ver=1 pok=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n');
+    const invalid = await dime(['--json', '-i', file, 'example.test']);
+    expect(invalid.code).toBe(1);
+    expect(invalid.json.error).toEqual({ code: 'RECORD_INVALID', message: 'record file: pok: 42 characters, expected 43' });
+    expect(invalid.json.record).toMatchObject({ domain: 'example.test', source: 'file', dnssec: 'secure', pok: null });
+    expect(invalid.json.dx).toBeNull();
+    const unreadable = await dime(['--json', '-i', join(dir, 'missing.txt'), 'example.test']);
+    expect([unreadable.code, unreadable.json.error.code]).toEqual([3, 'BAD_INPUT']);
+  });
+
   it('usage errors exit 2 before any packet; unreadable files exit 3', async () => {
     const cases: [string[], string][] = [
       [['-c', 'alice@example.test'], '-c/--check needs -f/--fingerprint (the fingerprint to check)'],
