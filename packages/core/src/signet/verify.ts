@@ -86,10 +86,15 @@ function pokBytes(pok: string | Uint8Array): Uint8Array {
   return parsePok(pok, 'USAGE');
 }
 
-/** The keys allowed to sign user signets: the POK and every SOK with the signet permission (§3.2). */
+/**
+ * The keys allowed to sign user signets: the POK and every SOK with the signet permission (§3.2).
+ * A SOK counts only when the org's crypto signature (field 4, over fields 1–3) verifies under the
+ * POK: otherwise anyone could add their own SOK to a copy of the org signet.
+ */
 export function orgSigningKeys(org: SignetObject): Uint8Array[] {
   if (org.type !== 'org') throw usageError(`the org signet given is ${org.type === 'user' ? 'a user signet' : org.type === 'ssr' ? 'an SSR' : 'a keys file'}`);
   const keys = [signingKeyOf(org)];
+  if (!verifiesWithAny(org, 4, keys)) return keys;
   for (const sok of findFields(org, 2)) {
     const parsed = parseSok(sok.value);
     if ((parsed.permissions & SOK_PERMISSION.signet) !== 0) keys.push(parsed.publicKey.slice());
