@@ -114,6 +114,19 @@ describe('resolveSignet', () => {
     expect(result.record?.dnssec).toBe('secure');
   });
 
+  it('a DX that accepts and stays silent: NETWORK (exit 4) after the timeout, no hang', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const result = await resolveSignet('example.test', options({ port, timeoutMs: 300 }));
+      expect(result.error?.code).toBe('NETWORK');
+      expect(result.error?.message).toBe(`no usable DX for example.test: dx.example.test:${port}: TLS handshake with 127.0.0.1:${port} timed out after 300 ms`);
+    } finally {
+      silent.close();
+    }
+  });
+
   it('a bad name or fingerprint is a usage error, thrown before any packet', async () => {
     await expect(resolveSignet('not a name', options())).rejects.toMatchObject({ code: 'USAGE' });
     await expect(resolveSignet('example.test', options({ fingerprint: 'abc' }))).rejects.toMatchObject({ code: 'USAGE', message: 'fingerprint: 3 characters, expected 86 (base64), 88 (padded base64) or 128 (hex)' });
