@@ -6,6 +6,8 @@ import {
   decodeKeys,
   decodeSignetObject,
   fileExists,
+  isKeysType,
+  utf8Decode,
   readInputFile,
   writeFileAtomic,
   DimeError,
@@ -51,9 +53,30 @@ export function sameFile(a: string, b: string): boolean {
   }
 }
 
-/** Refuses early (exit 2) when an output exists and `--force` was not given. */
+/**
+ * Refuses early (exit 2) when an output exists and `--force` was not given, and always when it holds
+ * private keys: `--force` replaces a signet or SSR, never a keys file (profile §2).
+ */
 export function refuseExisting(path: string, what: string, force: boolean | undefined): void {
-  if (!force && fileExists(path)) throw new DimeError('EXISTS', `${what} ${path} exists; use --force to replace it`);
+  if (!fileExists(path)) return;
+  if (!force) throw new DimeError('EXISTS', `${what} ${path} exists; use --force to replace it`);
+  if (holdsPrivateKeys(path)) throw new DimeError('EXISTS', `${what} ${path} is a keys file; keys files are never replaced, not even with --force`);
+}
+
+/** A signet keys file (any form), or any PEM/armor block whose tag names a KEY. */
+function holdsPrivateKeys(path: string): boolean {
+  let data: Uint8Array;
+  try {
+    data = readInputFile(path);
+  } catch {
+    return false; // a directory or an unreadable file: the write itself will fail and say so
+  }
+  try {
+    if (isKeysType(decodeSignetObject(data, { lenient: true }).type)) return true;
+  } catch {
+    /* not a signet object */
+  }
+  return /-----BEGIN [A-Z0-9 ]*KEY-----/.test(utf8Decode(data));
 }
 
 /** Writes a signet or SSR armored (mode 0644, atomic, replaced only with `force`). */

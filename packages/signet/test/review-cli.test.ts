@@ -1,0 +1,55 @@
+/**
+ * Review regressions for `signet` (each one a bug found by driving the CLI as an operator):
+ * --force must never replace a keys file; -g must not leave a keys file behind when the signet
+ * cannot be written; --previous names itself when it is not a signet; commander errors in JSON
+ * carry no "error: " prefix.
+ */
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { run, tempDir } from './run.js';
+
+const read = (path: string) => readFileSync(path, 'utf8');
+
+let cwd: string;
+beforeEach(() => {
+  cwd = process.cwd();
+  process.chdir(tempDir());
+});
+afterEach(() => {
+  process.chdir(cwd);
+});
+
+describe('--force replaces signets and SSRs, never a keys file', () => {
+  it('-s … -k ORG.key -o ORG.key --force leaves the org keys file as it was (exit 2)', async () => {
+    expect((await run(['-g', 'example.test'])).code).toBe(0);
+    expect((await run(['-g', 'alice@example.test'])).code).toBe(0);
+    const orgKeys = read('example.test.key');
+    const r = await run(['-s', 'alice@example.test', '-r', 'alice-example.test.ssr', '-k', 'example.test.key', '-o', 'example.test.key', '--force', '--json']);
+    expect(r.code).toBe(2);
+    const message = 'signet example.test.key is a keys file; keys files are never replaced, not even with --force';
+    expect(r.err).toBe(`signet: error: ${message}\n`);
+    expect(JSON.parse(r.out)).toEqual({ error: { code: 'EXISTS', message } });
+    expect(read('example.test.key')).toBe(orgKeys);
+  });
+
+  it('-g with -o naming another keys file, or a PEM private key, refuses even with --force', async () => {
+    expect((await run(['-g', 'alice@example.test'])).code).toBe(0);
+    const userKeys = read('alice-example.test.key');
+    const r = await run(['-g', 'example.test', '-o', 'alice-example.test.key', '--force']);
+    expect(r).toEqual({ code: 2, out: '', err: 'signet: error: signet alice-example.test.key is a keys file; keys files are never replaced, not even with --force\n' });
+    expect(read('alice-example.test.key')).toBe(userKeys);
+    const pem = '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n-----END PRIVATE KEY-----\n';
+    writeFileSync('tls.key', pem);
+    const ssr = await run(['-g', 'bob@example.test', '-o', 'tls.key', '--force']);
+    expect(ssr.code).toBe(2);
+    expect(ssr.err).toBe('signet: error: SSR tls.key is a keys file; keys files are never replaced, not even with --force\n');
+    expect(read('tls.key')).toBe(pem);
+  });
+
+  it('--force still replaces an existing signet', async () => {
+    expect((await run(['-g', 'example.test', '--name', 'A'])).code).toBe(0);
+    writeFileSync('example.test.signet', 'old\n');
+    expect((await run(['-g', 'example.test', '--name', 'A', '--force'])).code).toBe(0);
+    expect(read('example.test.signet').split('\n')[0]).toBe('-----BEGIN ORGANIZATIONAL SIGNET-----');
+  });
+});
