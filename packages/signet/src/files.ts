@@ -1,6 +1,6 @@
 /** Reading signet objects from files and writing results, with the refusals of profile §2. */
-import { realpathSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { accessSync, constants, realpathSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import {
   armorSignetObject,
   decodeKeys,
@@ -61,6 +61,18 @@ export function refuseExisting(path: string, what: string, force: boolean | unde
   if (!fileExists(path)) return;
   if (!force) throw new DimeError('EXISTS', `${what} ${path} exists; use --force to replace it`);
   if (holdsPrivateKeys(path)) throw new DimeError('EXISTS', `${what} ${path} is a keys file; keys files are never replaced, not even with --force`);
+}
+
+/**
+ * Refuses early (exit 2) when the directory of an output file is missing or not writable, so that
+ * `-g` does not leave a new keys file behind for a signet it cannot write.
+ */
+export function checkOutputDirectory(path: string, what: string): void {
+  try {
+    accessSync(dirname(resolve(path)), constants.W_OK);
+  } catch (err) {
+    throw new DimeError('USAGE', `${what} ${path}: cannot write (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { cause: err });
+  }
 }
 
 /** A signet keys file (any form), or any PEM/armor block whose tag names a KEY. */

@@ -53,3 +53,14 @@ describe('--force replaces signets and SSRs, never a keys file', () => {
     expect(read('example.test.signet').split('\n')[0]).toBe('-----BEGIN ORGANIZATIONAL SIGNET-----');
   });
 });
+
+describe('-g creates nothing when the output cannot be written', () => {
+  it('-o into a missing directory: exit 2 and no keys file left behind', async () => {
+    const r = await run(['-g', 'example.test', '-o', 'missing/example.test.signet', '--json']);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('signet: error: signet missing/example.test.signet: cannot write (ENOENT)\n');
+    expect(JSON.parse(r.out)).toEqual({ error: { code: 'USAGE', message: 'signet missing/example.test.signet: cannot write (ENOENT)' } });
+    expect(existsSync('example.test.key')).toBe(false);
+    expect(readdirSync('.')).toEqual([]);
+  });
+});

@@ -16,7 +16,7 @@ import {
 } from '@dime/core';
 import { statSync } from 'node:fs';
 import type { CommandContext } from '../context.js';
-import { readKeys, refuseExisting, sameFile, writeKeysFile, writeSignet } from '../files.js';
+import { checkOutputDirectory, readKeys, refuseExisting, sameFile, writeKeysFile, writeSignet } from '../files.js';
 import { anyAnswerFlag, collectAnswers } from './answers.js';
 import { fingerprintLines } from './print.js';
 
@@ -56,6 +56,7 @@ export async function runGenerate(ctx: CommandContext): Promise<number> {
   }
   if (sameFile(outPath, keysPath)) throw usageError(`-o ${outPath} would overwrite the keys file`);
   refuseExisting(outPath, isSsr ? 'SSR' : 'signet', flags.force);
+  checkOutputDirectory(outPath, isSsr ? 'SSR' : 'signet');
 
   const keysType = isSsr ? 'user-keys' : 'org-keys';
   const custody = flags.custody !== undefined ? readKeys(flags.custody, 'custody keys file', 'user-keys') : undefined;
