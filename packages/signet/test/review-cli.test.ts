@@ -64,3 +64,14 @@ describe('-g creates nothing when the output cannot be written', () => {
     expect(readdirSync('.')).toEqual([]);
   });
 });
+
+describe('-v --previous', () => {
+  it('a keys file given as --previous is a usage error naming the flag (exit 2)', async () => {
+    expect((await run(['-g', 'alice@example.test'])).code).toBe(0);
+    expect((await run(['-g', 'alice@example.test', '-k', 'new.key', '-c', 'alice-example.test.key', '-o', 'new.ssr'])).code).toBe(0);
+    const r = await run(['-v', 'new.ssr', '--previous', 'alice-example.test.key', '--json']);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('signet: error: --previous alice-example.test.key: not a user signet or SSR\n');
+    expect(JSON.parse(r.out)).toEqual({ error: { code: 'USAGE', message: '--previous alice-example.test.key: not a user signet or SSR' } });
+  });
+});

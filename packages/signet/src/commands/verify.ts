@@ -50,7 +50,11 @@ export function runVerify(ctx: CommandContext): number {
   });
   if (flags.record !== undefined) poks.push(...poksOfRecord(flags.record));
   if (poksGiven.length > 0 || flags.record !== undefined) options.poks = poks;
-  if (flags.previous !== undefined) options.previous = readObject(flags.previous, 'previous signet', flags.lenient);
+  if (flags.previous !== undefined) {
+    const previous = readObject(flags.previous, 'previous signet', flags.lenient);
+    if (previous.type !== 'user' && previous.type !== 'ssr') throw usageError(`--previous ${flags.previous}: not a user signet or SSR`);
+    options.previous = previous;
+  }
 
   const result = verifySignet(obj, options);
   const json = toJson(result);
