@@ -3,7 +3,7 @@
  * and hands over to `commands/`. All the signet work is in @dime/core.
  */
 import { readFileSync } from 'node:fs';
-import { Command, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { processOutput, reportFailure, usageError, SIGNET_DIALECTS, type Output } from '@dime/core';
 import type { CommandContext, SignetFlags } from './context.js';
 import { terminalPrompter, type Prompter } from './prompt.js';
@@ -159,6 +159,8 @@ export async function main(argv: string[], output: Output = processOutput, optio
     };
     return await runAction(action, ctx);
   } catch (error) {
+    // commander's messages start with "error: "; the JSON error.message should not repeat it.
+    if (error instanceof CommanderError && error.message.startsWith('error: ')) error.message = error.message.slice(7);
     return reportFailure('signet', error, { json, debug }, output);
   } finally {
     if (options.prompter === undefined) prompter?.close();

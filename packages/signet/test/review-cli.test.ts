@@ -75,3 +75,12 @@ describe('-v --previous', () => {
     expect(JSON.parse(r.out)).toEqual({ error: { code: 'USAGE', message: '--previous alice-example.test.key: not a user signet or SSR' } });
   });
 });
+
+describe('commander errors in JSON', () => {
+  it('error.message has no "error: " prefix (stderr keeps one "signet: error:" line)', async () => {
+    const r = await run(['--bogus', '--json']);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe("signet: error: unknown option '--bogus'\n");
+    expect(JSON.parse(r.out)).toEqual({ error: { code: 'USAGE', message: "unknown option '--bogus'" } });
+  });
+});
