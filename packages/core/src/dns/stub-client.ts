@@ -66,7 +66,9 @@ export function formatServerAddress(server: ServerAddress): string {
 export function parseServerAddress(text: string): ServerAddress {
   const value = text.trim();
   const fail = (why: string): never => {
-    throw new DimeError('USAGE', `resolver "${text}": ${why}`);
+    // The value is echoed back: escape control characters so the diagnostic stays one line.
+    const message = `resolver "${text}": ${why}`.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+    throw new DimeError('USAGE', message);
   };
   let host: string;
   let portText: string | undefined;

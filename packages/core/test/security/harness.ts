@@ -67,7 +67,7 @@ export function check<T>(parser: string, fn: (input: T) => unknown, input: T): O
       const e = error as Error;
       throw new Error(`${parser}: threw ${e?.name ?? typeof error} (${e?.message ?? String(error)}) instead of DimeError for input ${describeInput(input)}`);
     }
-    if (error.message.includes('\n')) throw new Error(`${parser}: multi-line DimeError message for input ${describeInput(input)}`);
+    if (/[\r\n]/.test(error.message)) throw new Error(`${parser}: multi-line DimeError message for input ${describeInput(input)}`);
     outcome = { ok: false, error };
   }
   const elapsed = performance.now() - started;
