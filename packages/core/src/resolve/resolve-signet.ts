@@ -20,6 +20,7 @@ import type { DmtpClient, FetchedSignet } from '../dmtp/client.js';
 import { normalizeFingerprint, hasFingerprint } from '../signet/fingerprint.js';
 import { verifySignet, stateAtLeast, custodyLink, verificationErrorCode, type SignetVerification } from '../signet/verify.js';
 import type { SignetObject } from '../signet/types.js';
+import { signetIdentifier } from '../signet/object.js';
 import type { DimeRecord } from '../record/dime-record.js';
 import { lookupFromOptions } from './dns-lookup.js';
 import { fetchManagementRecord } from './management-record.js';
@@ -137,10 +138,17 @@ export function verifyUserAgainstOrg(name: string, user: SignetObject, org: Sign
   return resolvedOf(user, verification);
 }
 
-/** Step 6, done here as well as in the client: the signet received must be the one asked for. */
+/**
+ * Step 6, done here as well as in the client: the signet received must be the one asked for — the
+ * requested fingerprint, and, when it names itself (field 254, covered by the id signature), the name.
+ */
 function requireFingerprint(name: string, fetched: FetchedSignet, requested: string | undefined): void {
   if (requested !== undefined && !hasFingerprint(fetched.signet, requested)) {
     throw new DimeError('FINGERPRINT_MISMATCH', `the signet received for ${name} does not have the requested fingerprint ${requested} (its full fingerprint is ${fetched.fingerprints.full})`);
+  }
+  const identifier = signetIdentifier(fetched.signet);
+  if (identifier !== undefined && normalizeSignetName(identifier) !== name) {
+    throw new DimeError('FINGERPRINT_MISMATCH', `the signet received for ${name} is the signet of ${JSON.stringify(identifier)} (field 254)`);
   }
 }
 

@@ -76,6 +76,21 @@ describe('resolveSignet', () => {
     }
   });
 
+  it('a DX that answers with another user\'s signet (field 254 names bob): FINGERPRINT_MISMATCH', async () => {
+    const bobKeys = generateKeys('user-keys');
+    const bob = signSsr(createSsr(bobKeys), ids.orgKeys, 'bob@example.test');
+    const swapping = new ListStore().add('example.test', ids.org.signet).add('alice@example.test', bob);
+    const liar = await startDx(certificates().good, swapping);
+    try {
+      const result = await resolveSignet('alice@example.test', { ...options(), port: liar.port });
+      expect(result.error?.code).toBe('FINGERPRINT_MISMATCH');
+      expect(result.error?.message).toBe(`127.0.0.1:${liar.port} answered for alice@example.test with the signet of "bob@example.test"`);
+      expect(result.signet).toBeNull();
+    } finally {
+      await liar.close();
+    }
+  });
+
   it('a record whose pok is not the org signet\'s: SIGNATURE_INVALID', async () => {
     const otherPok = generateKeys('org-keys');
     const { transport, anchors } = dnsWorld({ example: recordText({ pok: Buffer.from(otherPok.signingPublic).toString('base64').replace(/=+$/, ''), tls: [pin(certificates().good.der, otherPok)] }) });
