@@ -84,3 +84,11 @@ describe('commander errors in JSON', () => {
     expect(JSON.parse(r.out)).toEqual({ error: { code: 'USAGE', message: "unknown option '--bogus'" } });
   });
 });
+
+describe('-g validates the answers before it creates the keys file', () => {
+  it('a --name over 255 bytes: exit 2 and no keys file left behind', async () => {
+    const r = await run(['-g', 'example.test', '--name', 'é'.repeat(200)]);
+    expect(r).toEqual({ code: 2, out: '', err: 'signet: error: name: 400 bytes, at most 255\n' });
+    expect(readdirSync('.')).toEqual([]);
+  });
+});

@@ -70,14 +70,17 @@ export async function runGenerate(ctx: CommandContext): Promise<number> {
     ctx.note(1, `reusing keys file ${keysPath}`);
   } else {
     keys = generateKeys(keysType);
-    writeKeysFile(keysPath, encodeKeys(keys, dialect));
     keysCreated = true;
-    ctx.note(1, `wrote keys file ${keysPath} (mode 0600)`);
   }
 
+  // Build the signet before the new keys file is written, so a refused answer leaves no file behind.
   const obj = isSsr
     ? createSsr(keys, custody ? { dialect, custody } : { dialect })
     : createOrgSignet(keys, id, await collectAnswers(ctx, 'Organization'), { dialect });
+  if (keysCreated) {
+    writeKeysFile(keysPath, encodeKeys(keys, dialect));
+    ctx.note(1, `wrote keys file ${keysPath} (mode 0600)`);
+  }
   writeSignet(outPath, obj, dialect, flags.force, isSsr ? 'SSR' : 'signet');
   const fps = fingerprints(obj);
   if (flags.json) {
