@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  DimeError,
   base64EncodeUnpadded,
   formatDimeRecord,
   formatZoneLine,
@@ -12,21 +11,13 @@ import {
   splitCharacterStrings,
   type DimeRecord,
 } from '@dime/core';
+import { failure } from './util.js';
 
 const P1 = base64EncodeUnpadded(new Uint8Array(32).fill(7));
 const P2 = base64EncodeUnpadded(new Uint8Array(32).fill(200));
 const T1 = base64EncodeUnpadded(new Uint8Array(64).fill(1));
 const T2 = base64EncodeUnpadded(new Uint8Array(64).fill(254));
 
-function failure(fn: () => unknown): DimeError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(DimeError);
-    return err as DimeError;
-  }
-  throw new Error('expected a DimeError');
-}
 
 describe('formatDimeRecord', () => {
   it('writes ver pok… tls… pol syn… dx… exp sub with single spaces', () => {

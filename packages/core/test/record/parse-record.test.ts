@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  DimeError,
   base64EncodeUnpadded,
   hexDecode,
   isRecordCandidate,
@@ -10,6 +9,7 @@ import {
   utf8Encode,
   type DimeRecord,
 } from '@dime/core';
+import { failure } from './util.js';
 
 // RFC 8032 §7.1 TEST 1 and TEST 2 public keys as pok= values (43 characters each).
 const P1 = base64EncodeUnpadded(hexDecode('d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a'));
@@ -17,15 +17,6 @@ const P2 = base64EncodeUnpadded(hexDecode('3d4017c3e843895a92b70aa74d1b7ebc9c982
 // A 64-byte value as tls= (86 characters).
 const T1 = base64EncodeUnpadded(new Uint8Array(64).map((_, i) => i * 3 + 1));
 
-function failure(fn: () => unknown): DimeError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(DimeError);
-    return err as DimeError;
-  }
-  throw new Error('expected a DimeError, nothing was thrown');
-}
 
 function expectInvalid(input: Parameters<typeof parseRecord>[0], message: string): void {
   const err = failure(() => parseRecord(input));

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
-  DimeError,
   base64EncodeUnpadded,
   formatDimeRecord,
   formatZoneLine,
@@ -11,20 +10,12 @@ import {
   recordFileForm,
 } from '@dime/core';
 import { sharedVectorsAvailable, vectorPath } from '../helpers.js';
+import { failure } from './util.js';
 
 const P1 = base64EncodeUnpadded(new Uint8Array(32).fill(9));
 const P2 = base64EncodeUnpadded(new Uint8Array(32).fill(90));
 const REC = newRecord({ pok: [P1] });
 
-function failure(fn: () => unknown): DimeError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(DimeError);
-    return err as DimeError;
-  }
-  throw new Error('expected a DimeError');
-}
 
 describe('readRecordFile: a TXT value, quoted strings or zone lines', () => {
   it('tells the forms apart', () => {

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
-  DimeError,
   armorSignetObject,
   base64Encode,
   base64EncodeUnpadded,
@@ -17,16 +16,8 @@ import {
   utf8Encode,
 } from '@dime/core';
 import { sharedVectorsAvailable, vectorPath } from '../helpers.js';
+import { failure } from './util.js';
 
-function failure(fn: () => unknown): DimeError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(DimeError);
-    return err as DimeError;
-  }
-  throw new Error('expected a DimeError');
-}
 
 function ed25519Pem(seed: Uint8Array, crc: 'right' | 'wrong' | 'none'): Uint8Array {
   const crcBytes = crc24Bytes(seed);

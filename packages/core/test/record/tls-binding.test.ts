@@ -4,7 +4,6 @@ import forge from 'node-forge';
 import * as noble from '@noble/ed25519';
 import { sha512 as nobleSha512 } from '@noble/hashes/sha2.js';
 import {
-  DimeError,
   base64Decode,
   base64Encode,
   certificateMatches,
@@ -21,6 +20,7 @@ import {
   utf8Encode,
 } from '@dime/core';
 import { sharedVectorsAvailable, vectorPath } from '../helpers.js';
+import { failure } from './util.js';
 
 noble.hashes.sha512 = nobleSha512;
 
@@ -39,15 +39,6 @@ function makeCertificatePem(commonName: string): string {
   return forge.pki.certificateToPem(cert);
 }
 
-function failure(fn: () => unknown): DimeError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(DimeError);
-    return err as DimeError;
-  }
-  throw new Error('expected a DimeError');
-}
 
 const OTHER_PEM = makeCertificatePem('dx.other.example');
 
