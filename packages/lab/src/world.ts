@@ -176,45 +176,40 @@ export async function buildLabWorld(options: LabWorldOptions = {}): Promise<LabW
       dxDir: 'dmtpd',
       record: `_dx.${domain}.zone`,
     };
-    // Independent steps run side by side (two cores are enough); they are reported in the order a
-    // person would type them.
-    const [orgGen, userGen, init] = await Promise.all([
-      run('signet', ['-g', domain, '--name', 'Example Test']),
-      run('signet', ['-g', address]),
-      run('dmtpd', ['init', '--domain', domain, '--dx', LAB_DX_HOST, '--dir', files.dxDir]),
-    ]);
-    // Each run is reported before it is judged, so that a failed step shows in the transcript.
-    const checked = (r: BinRun) => {
-      report(r);
-      return ensureOk(r);
-    };
-    checked(orgGen);
-    checked(userGen);
-    if (init.code !== 0) checked(init);
-    const [sign, genrec] = await Promise.all([
-      run('signet', ['-s', address, '-r', files.aliceSsr, '-k', files.orgKeys, '--name', 'Alice']),
-      run('genrec', ['-k', files.orgKeys, '-c', `${files.dxDir}/tls/cert.pem`, '-d', LAB_DX_HOST, '--zone', domain]),
-    ]);
-    checked(sign);
-    report(init);
-    checked(genrec);
-    const recordLine = genrec.stdout.trim();
+    // Every step starts as soon as what it needs exists (two cores are enough): the critical path
+    // is signet -g → signet -s → dmtpd publish, with dmtpd init → dmtpd serve and genrec → DNS
+    // beside it. The runs are reported afterwards in the order a person would type them, failed
+    // ones included, so that the transcript shows what broke.
+    const ok = async (p: Promise<BinRun>) => ensureOk(await p);
+    const orgGen = run('signet', ['-g', domain, '--name', 'Example Test']);
+    const userGen = run('signet', ['-g', address]);
+    const init = run('dmtpd', ['init', '--domain', domain, '--dx', LAB_DX_HOST, '--dir', files.dxDir]);
+    const sign = Promise.all([ok(orgGen), ok(userGen)]).then(() => run('signet', ['-s', address, '-r', files.aliceSsr, '-k', files.orgKeys, '--name', 'Alice']));
+    const genrec = Promise.all([ok(orgGen), ok(init)]).then(() =>
+      run('genrec', ['-k', files.orgKeys, '-c', `${files.dxDir}/tls/cert.pem`, '-d', LAB_DX_HOST, '--zone', domain])
+    );
+    const publish = Promise.all([ok(sign), ok(init)]).then(() => run('dmtpd', ['publish', '--dir', files.dxDir, files.orgSignet, files.aliceSignet]));
+    const listenPort = options.dxPort ?? 0;
+    const dxReady = ok(init)
+      .then(() =>
+        startDx(files.dxDir, `127.0.0.1:${listenPort}`, dir).catch(async (err: unknown) => {
+          if (listenPort === 0) throw err;
+          note(`port ${listenPort} unavailable (${(err as Error).message}); using a free port`);
+          return startDx(files.dxDir, '127.0.0.1:0', dir);
+        })
+      )
+      .then((d) => (dx = d));
+    const dnsReady = ok(genrec)
+      .then((r) => (dnsKind === 'bind' ? startBindDns({ dir, dxZoneLine: r.stdout.trim() }) : startLabDns({ dir, dxZoneLine: r.stdout.trim() })))
+      .then((d) => (dns = d));
+    const runs = [orgGen, userGen, sign, init, genrec, publish];
+    const settled = await Promise.allSettled([...runs, dxReady, dnsReady]);
+    for (const s of settled.slice(0, runs.length)) if (s.status === 'fulfilled') report(s.value as BinRun);
+    for (const s of settled.slice(0, runs.length)) if (s.status === 'fulfilled') ensureOk(s.value as BinRun);
+    for (const s of settled) if (s.status === 'rejected') throw s.reason;
+    const recordLine = (await genrec).stdout.trim();
     writeFileSync(join(dir, files.record), `${recordLine}\n`);
     const aliceFp = fingerprintsOf(join(dir, files.aliceSignet));
-
-    // The DNS hierarchy is signed while the DX store is filled and the DX starts.
-    const dnsReady = (dnsKind === 'bind' ? startBindDns({ dir, dxZoneLine: recordLine }) : startLabDns({ dir, dxZoneLine: recordLine })).then((d) => (dns = d));
-    const dxReady = (async () => {
-      await step('dmtpd', ['publish', '--dir', files.dxDir, files.orgSignet, files.aliceSignet]);
-      const listenPort = options.dxPort ?? 0;
-      return startDx(files.dxDir, `127.0.0.1:${listenPort}`, dir).catch(async (err: unknown) => {
-        if (listenPort === 0) throw err;
-        note(`port ${listenPort} unavailable (${(err as Error).message}); using a free port`);
-        return startDx(files.dxDir, '127.0.0.1:0', dir);
-      });
-    })().then((d) => (dx = d));
-    const settled = await Promise.allSettled([dnsReady, dxReady]);
-    for (const s of settled) if (s.status === 'rejected') throw s.reason;
     if (!dns || !dx) throw new DimeError('PROTOCOL', 'lab: DNS or DX did not start');
     note(dns.kind === 'bind' ? 'BIND (dnssec-signzone, two named) serves . → test. → example.test.' : 'dime-lab signed . → test. → example.test. and serves them');
     note(`DNS ready at ${dns.resolver}; trust anchor ${dns.trustAnchorFile}`);
