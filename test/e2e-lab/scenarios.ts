@@ -10,6 +10,9 @@ import { parseArmor } from '@dime/core/signet';
 import { buildLabWorld, runBin, type LabWorld } from '../../packages/lab/src/index.js';
 import { ensureBinsBuilt, errorLine } from './support.js';
 
+/** Generous: each scenario runs several bins, and the whole suite shares two cores. */
+const SCENARIO_TIMEOUT_MS = 120_000;
+
 export function defineScenarios(dns: 'lab' | 'bind', skip: boolean): void {
   describe.skipIf(skip).sequential(`DIME lab end to end (${dns === 'lab' ? 'dime-lab DNS' : 'BIND named'})`, () => {
     let world: LabWorld;
@@ -22,7 +25,7 @@ export function defineScenarios(dns: 'lab' | 'bind', skip: boolean): void {
     }, 180_000);
     afterAll(async () => {
       await world?.stop();
-    });
+    }, SCENARIO_TIMEOUT_MS);
 
     it('happy path: the record is secure and pins the DX certificate', async () => {
       const pok = (await runBin('signet', ['--pok-of', world.files.orgKeys])).stdout.trim();
@@ -34,7 +37,7 @@ export function defineScenarios(dns: 'lab' | 'bind', skip: boolean): void {
       expect(json).toMatchObject({ domain: 'example.test', source: 'dns', dnssec: 'secure', version: 1, pok: [pok], dx: ['dx.example.test'], policy: 'experimental' });
       expect(json.tls).toHaveLength(1);
       expect(world.record).toBe(`ver=1 pok=${pok} tls=${json.tls[0]} pol=experimental dx=dx.example.test sub=strict`);
-    });
+    }, SCENARIO_TIMEOUT_MS);
 
     it("happy path: dime -f <alice's full fingerprint> verifies alice through DNSSEC and the pinned DX", async () => {
       const alice = world.users.alice;
@@ -56,7 +59,7 @@ export function defineScenarios(dns: 'lab' | 'bind', skip: boolean): void {
       const human = await world.runDime(['-f', alice.fingerprints.full, alice.address]);
       expect(human.code, human.stderr).toBe(0);
       expect(human.stdout).toContain(alice.fingerprints.full);
-    });
+    }, SCENARIO_TIMEOUT_MS);
 
     it('key rotation: the new signet is current, the old one is outdated, and custody links them', async () => {
       const alice = await world.rotateUserKeys('alice');
@@ -79,7 +82,7 @@ export function defineScenarios(dns: 'lab' | 'bind', skip: boolean): void {
       const chain = JSON.parse(history.stdout).chain as Array<{ fingerprints: { full: string }; custody: string }>;
       expect(chain.map((c) => c.custody)).toEqual(['start', 'ok']);
       expect(chain.map((c) => c.fingerprints.full)).toEqual([firstFull, newFull]);
-    });
+    }, SCENARIO_TIMEOUT_MS);
 
     it('a tampered signet in the store: dime refuses it with exit 1', async () => {
       const { replaced } = await world.tamperStoredSignet('alice');
@@ -94,7 +97,7 @@ export function defineScenarios(dns: 'lab' | 'bind', skip: boolean): void {
       // The org signet beside it is untouched.
       const org = await world.runDime([world.domain]);
       expect(org.code, org.stderr).toBe(0);
-    });
+    }, SCENARIO_TIMEOUT_MS);
 
     it('a DX presenting a certificate the record does not pin: refused before any signet is trusted', async () => {
       await world.swapDxCertificate();
@@ -107,7 +110,7 @@ export function defineScenarios(dns: 'lab' | 'bind', skip: boolean): void {
       const fixed = await world.runDime([world.domain, '--json']);
       expect(fixed.code, fixed.stderr).toBe(0);
       expect(JSON.parse(fixed.stdout).dx.trust).toBe('dime-record');
-    });
+    }, SCENARIO_TIMEOUT_MS);
 
     it('a zone re-signed with expired signatures: bogus, exit 1, dime stops before connecting', async () => {
       await world.expireZoneSignatures('example.test.');
@@ -126,6 +129,6 @@ export function defineScenarios(dns: 'lab' | 'bind', skip: boolean): void {
       await world.resignZone('example.test.');
       const again = await world.runDime([world.domain]);
       expect(again.code, again.stderr).toBe(0);
-    });
+    }, SCENARIO_TIMEOUT_MS);
   });
 }
