@@ -92,3 +92,12 @@ describe('-g validates the answers before it creates the keys file', () => {
     expect(readdirSync('.')).toEqual([]);
   });
 });
+
+describe('input files without a size', () => {
+  it.skipIf(!existsSync('/dev/zero'))('-d /dev/zero stops at the input cap (exit 3) instead of reading forever', async () => {
+    const r = await run(['-d', '/dev/zero', '--json']);
+    expect(r.code).toBe(3);
+    expect(r.err).toBe('signet: error: file /dev/zero: larger than 33554432 bytes\n');
+    expect(JSON.parse(r.out)).toEqual({ error: { code: 'BAD_INPUT', message: 'file /dev/zero: larger than 33554432 bytes' } });
+  });
+});

@@ -1,5 +1,5 @@
 /** File input and atomic, no-clobber output, shared by every CLI. */
-import { closeSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, unlinkSync, writeSync, statSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { DimeError } from '../errors/dime-error.js';
@@ -11,10 +11,19 @@ export const MAX_INPUT_FILE_BYTES = 32 * 1024 * 1024;
 /** Reads a file (or stdin for `-`); an unreadable file is BAD_INPUT (exit 3) naming the path. */
 export function readInputFile(path: string, what = 'file'): Uint8Array {
   try {
-    if (path === '-') return toBytes(readFileSync(0));
-    const size = statSync(path).size;
-    if (size > MAX_INPUT_FILE_BYTES) {
-      throw new DimeError('BAD_INPUT', `${what} ${path}: ${size} bytes is larger than ${MAX_INPUT_FILE_BYTES}`);
+    if (path === '-') return readBounded(0, what, path);
+    const stat = statSync(path);
+    if (stat.size > MAX_INPUT_FILE_BYTES) {
+      throw new DimeError('BAD_INPUT', `${what} ${path}: ${stat.size} bytes is larger than ${MAX_INPUT_FILE_BYTES}`);
+    }
+    // A device or pipe has no size to check (/dev/zero never ends): read it with the cap instead.
+    if (!stat.isFile() && !stat.isDirectory()) {
+      const fd = openSync(path, 'r');
+      try {
+        return readBounded(fd, what, path);
+      } finally {
+        closeSync(fd);
+      }
     }
     return toBytes(readFileSync(path));
   } catch (err) {
@@ -22,6 +31,21 @@ export function readInputFile(path: string, what = 'file'): Uint8Array {
     const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     throw new DimeError('BAD_INPUT', `${what} ${path}: cannot read (${reason})`, { cause: err });
   }
+}
+
+/** Reads `fd` to its end, refusing more than MAX_INPUT_FILE_BYTES. */
+function readBounded(fd: number, what: string, path: string): Uint8Array {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const chunk = Buffer.allocUnsafe(1 << 16);
+  for (;;) {
+    const n = readSync(fd, chunk, 0, chunk.length, null);
+    if (n === 0) break;
+    total += n;
+    if (total > MAX_INPUT_FILE_BYTES) throw new DimeError('BAD_INPUT', `${what} ${path}: larger than ${MAX_INPUT_FILE_BYTES} bytes`);
+    chunks.push(Buffer.from(chunk.subarray(0, n)));
+  }
+  return toBytes(Buffer.concat(chunks, total));
 }
 
 export function fileExists(path: string): boolean {
