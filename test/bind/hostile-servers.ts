@@ -63,11 +63,17 @@ export async function startHostileServer(kind: HostileKind): Promise<HostileServ
         reply(txtAnswer(query, { tc: true }));
         return;
       case 'garbage': {
+        // Too short for a header; our id then noise; our id and question then an answer that is noise.
         reply(Uint8Array.of(0xde, 0xad, 0xbe, 0xef));
-        const junk = new Uint8Array(64).fill(0xa5);
-        junk[0] = query.id >> 8;
-        junk[1] = query.id & 0xff;
-        reply(junk);
+        const noise = new Uint8Array(64).fill(0xa5);
+        noise[0] = query.id >> 8;
+        noise[1] = query.id & 0xff;
+        reply(noise);
+        const headed = new Uint8Array(packet.length + 16).fill(0xa5);
+        headed.set(packet.subarray(0, packet.length - 11)); // header and question, without the OPT RR
+        headed[2]! |= 0x80;
+        headed.set([0, 1, 0, 0, 0, 0], 6); // ANCOUNT 1, no NS, no AR
+        reply(headed);
         return;
       }
       case 'refused':
