@@ -3,6 +3,7 @@ import {
   DimeError,
   formatDimeRecord,
   formatZoneLine,
+  MAX_RECORD_LENGTH,
   newRecord,
   printJson,
   readCertificate,
@@ -85,6 +86,12 @@ export async function runGenerate(options: GenrecOptions, output: Output): Promi
   } catch (error) {
     throw asFlagError(error);
   }
+  // One TXT RR holds at most 65535 bytes of RDATA: the strings plus one length byte each.
+  const strings = splitCharacterStrings(text);
+  const rdataLength = strings.reduce((sum, part) => sum + Buffer.byteLength(part) + 1, 0);
+  if (rdataLength > MAX_RECORD_LENGTH) {
+    throw usageError(`record: ${rdataLength} bytes of TXT data, more than one TXT record holds (${MAX_RECORD_LENGTH}); give fewer -k/-c/-y/-d values`);
+  }
   let zone: string | null = null;
   if (options.zone !== undefined) {
     try {
@@ -98,7 +105,7 @@ export async function runGenerate(options: GenrecOptions, output: Output): Promi
   const printed = { ...record, policy: record.policy.toLowerCase() as RecordPolicy, subdomain: record.subdomain.toLowerCase() as SubdomainMode };
 
   if (options.json) {
-    printJson({ text, strings: splitCharacterStrings(text), zone, ...recordToJson(printed) }, output);
+    printJson({ text, strings, zone, ...recordToJson(printed) }, output);
   } else {
     output.out(`${zone ?? text}\n`);
   }
