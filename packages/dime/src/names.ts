@@ -9,7 +9,7 @@ export function nameArgument(text: string, what = 'name'): string {
     const name = normalizeName(text);
     return name.endsWith('.') ? name : `${name}.`;
   } catch (error) {
-    if (isDimeError(error) && error.code === 'BAD_INPUT') throw usageError(`${what} ${JSON.stringify(text)}: ${error.message}`);
+    if (isDimeError(error) && error.code === 'BAD_INPUT') throw usageError(`${what} ${JSON.stringify(text)}: ${error.message.replace(/^name: /, '')}`);
     throw error;
   }
 }
