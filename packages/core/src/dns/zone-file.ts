@@ -82,40 +82,43 @@ function tokenize(text: string): Entry[] {
       continue;
     }
     if (ch === '"') {
+      // Runs between escapes are sliced, not appended a character at a time (big signed zones).
       let j = i + 1;
       let raw = '';
+      let run = j;
       for (;;) {
         if (j >= n || text[j] === '\n' || text[j] === '\r') throw badInput(`line ${line}: unterminated quoted string`);
         const c = text[j]!;
         if (c === '\\') {
           if (j + 1 >= n) throw badInput(`line ${line}: dangling backslash`);
-          raw += c + text[j + 1];
+          raw += text.slice(run, j) + c + text[j + 1];
           j += 2;
+          run = j;
           continue;
         }
         if (c === '"') break;
-        raw += c;
         j++;
       }
-      current.tokens.push({ text: raw, quoted: true });
+      current.tokens.push({ text: raw + text.slice(run, j), quoted: true });
       i = j + 1;
       continue;
     }
     let j = i;
     let raw = '';
+    let run = j;
     while (j < n) {
       const c = text[j]!;
       if (c === '\\') {
         if (j + 1 >= n || text[j + 1] === '\n') throw badInput(`line ${line}: dangling backslash`);
-        raw += c + text[j + 1];
+        raw += text.slice(run, j) + c + text[j + 1];
         j += 2;
+        run = j;
         continue;
       }
       if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === ';' || c === '(' || c === ')' || c === '"') break;
-      raw += c;
       j++;
     }
-    current.tokens.push({ text: raw, quoted: false });
+    current.tokens.push({ text: raw + text.slice(run, j), quoted: false });
     i = j;
   }
   if (depth > 0) throw badInput(`line ${parenLine}: '(' never closed`);
