@@ -114,3 +114,24 @@ export function stripDenialProofs(response: DnsMessage): DnsMessageInput {
     authorities: response.authorities.filter((rr) => !isProof(rr.type) && !(rr.type === 'RRSIG' && covered(rr.rdata))),
   };
 }
+
+/** `_dx.example.test.` → `_Dx.ExAmPlE.TeSt.`: letters alternate in case, everything else kept. */
+export function flipCase(name: string): string {
+  let upper = false;
+  return name.replace(/[a-z]/gi, (ch) => ((upper = !upper) ? ch.toUpperCase() : ch.toLowerCase()));
+}
+
+/**
+ * What a resolver may legally do to an answer: owner names in another letter case (RFC 4343), RRs in
+ * another order (RFC 2181 §5), names compressed differently. Validation must not change.
+ */
+export function scrambleResponse(response: DnsMessage): DnsMessageInput {
+  const scramble = (rrs: DnsMessage['answers']) => [...rrs].reverse().map((rr) => ({ ...rr, name: flipCase(rr.name) }));
+  return {
+    ...response,
+    question: response.question.map((q) => ({ ...q, name: flipCase(q.name) })),
+    answers: scramble(response.answers),
+    authorities: scramble(response.authorities),
+    additionals: scramble(response.additionals),
+  };
+}

@@ -306,7 +306,6 @@ export async function startBindWorld(options: BindWorldOptions = {}): Promise<Bi
       const hasDx = z.records?.some((r) => /^_dx\s/.test(r)) ?? false;
       const records = [...(z.records ?? [])];
       if (!hasDx && z.name !== '.' && z.name !== 'test.') records.unshift(`_dx TXT ${quoteTxt(defaultDxText(z.name))}`);
-      built.dxText = defaultDxText(z.name);
       const dxLine = records.find((r) => /^_dx\s/.test(r));
       if (dxLine) built.dxText = [...dxLine.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!.replace(/\\(.)/g, '$1')).join('');
       const input = join(zoneDir, 'zone.db');
