@@ -4,7 +4,9 @@
  * cannot be written; --previous names itself when it is not a signet; commander errors in JSON
  * carry no "error: " prefix.
  */
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { run, tempDir } from './run.js';
 
@@ -99,5 +101,35 @@ describe('input files without a size', () => {
     expect(r.code).toBe(3);
     expect(r.err).toBe('signet: error: file /dev/zero: larger than 33554432 bytes\n');
     expect(JSON.parse(r.out)).toEqual({ error: { code: 'BAD_INPUT', message: 'file /dev/zero: larger than 33554432 bytes' } });
+  });
+});
+
+/** Mounts a full 4 KiB tmpfs at `dir` (root only); false when this machine does not allow it. */
+function fullTmpfs(dir: string): boolean {
+  try {
+    mkdirSync(dir);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4k', 'tmpfs', dir], { stdio: 'ignore' });
+  } catch {
+    return false;
+  }
+  writeFileSync(join(dir, 'filler'), new Uint8Array(3000));
+  return true;
+}
+
+describe('a full disk', () => {
+  it('-g on a full file system: exit 2 naming the keys file, and no temporary file left behind', async (ctx) => {
+    const dir = join(process.cwd(), 'full');
+    if (!fullTmpfs(dir)) {
+      console.log('skipped: mounting a tmpfs needs root');
+      ctx.skip();
+      return;
+    }
+    try {
+      const r = await run(['-g', 'example.test', '-k', join(dir, 'example.test.key'), '-o', join(dir, 'example.test.signet'), '--name', 'x'.repeat(200), '--address', 'y'.repeat(200)]);
+      expect(r).toEqual({ code: 2, out: '', err: `signet: error: keys file ${join(dir, 'example.test.key')}: cannot write (ENOSPC)\n` });
+      expect(readdirSync(dir)).toEqual(['filler']);
+    } finally {
+      execFileSync('umount', [dir]);
+    }
   });
 });

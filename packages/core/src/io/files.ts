@@ -89,9 +89,17 @@ export function writeFileAtomic(path: string, data: Uint8Array | string, options
     let offset = 0;
     while (offset < bytes.length) offset += writeSync(fd, bytes, offset);
     fsyncSync(fd);
-  } finally {
+  } catch (err) {
+    // A full disk or an I/O error: leave no half-written temporary file behind.
     closeSync(fd);
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* already gone */
+    }
+    throw new DimeError('USAGE', `${what} ${path}: cannot write (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { cause: err });
   }
+  closeSync(fd);
   try {
     if (options.force) {
       renameSync(tmp, path);
