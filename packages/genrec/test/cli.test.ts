@@ -15,24 +15,12 @@ import {
   readSigningKey,
   toBytes,
 } from '@dime/core';
-import { main } from '../src/cli.js';
+import { genrec } from './run.js';
 import { sharedVectorsAvailable, vectorPath } from '../../core/test/helpers.js';
 
 const FIXTURES = new URL('./fixtures/', import.meta.url);
 const OTHER_CERT = new URL('other-dx.pem', FIXTURES).pathname;
 
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
-
-async function genrec(...argv: string[]): Promise<Run> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => void (out += t), err: (t) => void (err += t) });
-  return { code, out, err };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'genrec-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

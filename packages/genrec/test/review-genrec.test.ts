@@ -7,14 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { armorSignetObject, encodeKeys, generateKeys } from '@dime/core';
-import { main } from '../src/cli.js';
-
-async function genrec(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => void (out += t), err: (t) => void (err += t) });
-  return { code, out, err };
-}
+import { genrec } from './run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'genrec-review-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
