@@ -59,6 +59,7 @@ export function sameFile(a: string, b: string): boolean {
  */
 export function refuseExisting(path: string, what: string, force: boolean | undefined): void {
   if (!fileExists(path)) return;
+  if (statSync(path).isDirectory()) throw new DimeError('USAGE', `${what} ${path}: is a directory`);
   if (!force) throw new DimeError('EXISTS', `${what} ${path} exists; use --force to replace it`);
   if (holdsPrivateKeys(path)) throw new DimeError('EXISTS', `${what} ${path} is a keys file; keys files are never replaced, not even with --force`);
 }

@@ -67,6 +67,17 @@ describe('-g creates nothing when the output cannot be written', () => {
   });
 });
 
+describe('-o naming a directory', () => {
+  it('is a usage error, with or without --force, and no keys file is left behind', async () => {
+    mkdirSync('out');
+    for (const extra of [[], ['--force']]) {
+      const r = await run(['-g', 'example.test', '-o', 'out', ...extra]);
+      expect(r).toEqual({ code: 2, out: '', err: 'signet: error: signet out: is a directory\n' });
+    }
+    expect(readdirSync('.')).toEqual(['out']);
+  });
+});
+
 describe('-v --previous', () => {
   it('a keys file given as --previous is a usage error naming the flag (exit 2)', async () => {
     expect((await run(['-g', 'alice@example.test'])).code).toBe(0);
