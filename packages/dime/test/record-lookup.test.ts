@@ -131,6 +131,25 @@ describe('dime lookup', () => {
     expect(two.stderr).toMatch(/dime: answer for _dx\.example\.test\. TXT: \d+ bytes, NOERROR\n/);
   });
 
+  it('talks to an IPv6 resolver written [::1]:PORT', async () => {
+    const v6 = await startZoneServer({ zones: world.zones, host: '::1' });
+    try {
+      const run = await dime(['lookup', '_dx.example.test', 'TXT', '--json', '--resolver', v6.address, '--trust-anchor', anchors.dsFile]);
+      expect(v6.address).toBe(`[::1]:${v6.port}`);
+      expect(run.code).toBe(0);
+      expect(run.json.status).toBe('secure');
+    } finally {
+      await v6.close();
+    }
+  });
+
+  it('asks the first nameserver of resolv.conf without --resolver', async () => {
+    const conf = join(dir, 'resolv.conf');
+    writeFileSync(conf, '# test\nsearch example\nnameserver 127.0.0.1\nnameserver 192.0.2.1\n');
+    const run = await dime(['lookup', 'example.test', 'SOA', '-v', '--timeout', '200', '--trust-anchor', anchors.dsFile], { resolvConf: conf });
+    expect(run.stderr.split('\n')[0]).toBe('dime: resolver 127.0.0.1:53 (from resolv.conf), 1 trust anchor');
+  });
+
   it.each([
     [['lookup', 'example.test', 'NOTATYPE'], 'type "NOTATYPE": not a DNS type mnemonic or TYPEnnn'],
     [['lookup', 'example.test', 'AXFR'], 'type AXFR: a meta type, not an RRset that can be validated'],
