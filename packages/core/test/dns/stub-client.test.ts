@@ -252,6 +252,18 @@ describe('createStubTransport', () => {
     );
   });
 
+  it('never sees answers sent from another port (the socket is connected to the server)', async () => {
+    const other = createSocket('udp4');
+    await new Promise<void>((resolve) => other.bind(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => other.close(() => resolve())));
+    const server = await startServer((query, _reply, rinfo) => other.send(answerFor(query), rinfo.port, rinfo.address));
+    const lines: string[] = [];
+    const transport = createStubTransport({ server: `127.0.0.1:${server.port}`, timeoutMs: 150, retries: 0, log: (l) => lines.push(l) });
+    const error = await expectNetworkError(transport.query({ name: 'example.test', type: 'TXT' }));
+    expect(error.message).toMatch(/after 1 attempt: no answer within 150 ms over UDP$/);
+    expect(lines.filter((l) => l.startsWith('ignored'))).toEqual([]);
+  });
+
   it('ignores a query echoed back (QR=0)', async () => {
     const server = await startServer((query, reply) => reply(Uint8Array.from(query)));
     const transport = createStubTransport({ server: `127.0.0.1:${server.port}`, timeoutMs: 100, retries: 0 });
