@@ -261,6 +261,84 @@ async function freePort(): Promise<number> {
   throw new Error('no free port found for the BIND world');
 }
 
+/** Writes both named configs for `port` and starts the authoritative, then the recursive server. */
+async function startServers(
+  port: number,
+  specs: ZoneSpec[],
+  zones: Record<string, BuiltZone>,
+  authDir: string,
+  recDir: string
+): Promise<{ port: number; authoritative: NamedProcess; recursive: NamedProcess }> {
+  const addresses = specs.map((z) => zones[z.name]!.address);
+  const views = specs.map((z) => {
+    const zone = zones[z.name]!;
+    return [
+      `view "${dirName(z.name)}" {`,
+      `  match-clients { any; };`,
+      `  match-destinations { ${zone.address}; };`,
+      `  recursion no;`,
+      `  zone "${z.name}" { type primary; file "${zone.servedFile}"; };`,
+      `};`,
+    ].join('\n');
+  });
+  const common = ['  listen-on-v6 { none; };', '  pid-file none;', '  session-keyfile none;', '  dnssec-validation no;', '  notify no;'];
+  const authConf = join(authDir, 'named.conf');
+  writeFileSync(
+    authConf,
+    [
+      'options {',
+      `  directory "${authDir}";`,
+      `  listen-on port ${port} { ${addresses.join('; ')}; };`,
+      `  port ${port};`,
+      ...common,
+      '  recursion no;',
+      '  allow-transfer { none; };',
+      '};',
+      'controls { };',
+      ...views,
+      '',
+    ].join('\n')
+  );
+  const hints = join(recDir, 'root.hints');
+  writeFileSync(hints, `. 3600000 IN NS ns.root.\nns.root. 3600000 IN A ${zones['.']!.address}\n`);
+  const recConf = join(recDir, 'named.conf');
+  writeFileSync(
+    recConf,
+    [
+      'options {',
+      `  directory "${recDir}";`,
+      `  listen-on port ${port} { ${RESOLVER_ADDRESS}; };`,
+      `  port ${port};`,
+      ...common,
+      '  recursion yes;',
+      '  allow-recursion { 127.0.0.0/8; };',
+      '  max-cache-ttl 30;',
+      '  max-ncache-ttl 30;',
+      '  qname-minimization off;',
+      '};',
+      'controls { };',
+      `zone "." { type hint; file "${hints}"; };`,
+      '',
+    ].join('\n')
+  );
+
+  const authoritative: NamedProcess = await startNamed({
+    config: authConf,
+    probe: { address: zones['.']!.address, port, name: '.', type: 'SOA', recurse: false },
+  });
+  let recursive: NamedProcess;
+  try {
+    recursive = await startNamed({
+      config: recConf,
+      probe: { address: RESOLVER_ADDRESS, port, name: '.', type: 'SOA', recurse: true },
+    });
+  } catch (err) {
+    await authoritative.stop();
+    throw err;
+  }
+  return { port, authoritative, recursive };
+}
+
 /**
  * Builds, signs and serves a world; resolves once the recursive resolver answers through the root.
  * Call `stop()` in afterAll. Requires root (for `ip addr add`) and BIND: check `skipWithoutBind`.
@@ -390,78 +468,20 @@ export async function startBindWorld(options: BindWorldOptions = {}): Promise<Bi
       .find((l) => /\sDNSKEY\s/.test(l) && !l.startsWith(';'))!;
     writeFileSync(dnskeyAnchorFile, `${kskLine}\n`);
 
-    const port = await freePort();
     const authDir = join(dir, 'authoritative');
     const recDir = join(dir, 'recursive');
     mkdirSync(authDir);
     mkdirSync(recDir);
-    const addresses = specs.map((z) => zones[z.name]!.address);
-    const views = specs.map((z) => {
-      const zone = zones[z.name]!;
-      return [
-        `view "${dirName(z.name)}" {`,
-        `  match-clients { any; };`,
-        `  match-destinations { ${zone.address}; };`,
-        `  recursion no;`,
-        `  zone "${z.name}" { type primary; file "${zone.servedFile}"; };`,
-        `};`,
-      ].join('\n');
-    });
-    const common = ['  listen-on-v6 { none; };', '  pid-file none;', '  session-keyfile none;', '  dnssec-validation no;', '  notify no;'];
-    const authConf = join(authDir, 'named.conf');
-    writeFileSync(
-      authConf,
-      [
-        'options {',
-        `  directory "${authDir}";`,
-        `  listen-on port ${port} { ${addresses.join('; ')}; };`,
-        `  port ${port};`,
-        ...common,
-        '  recursion no;',
-        '  allow-transfer { none; };',
-        '};',
-        'controls { };',
-        ...views,
-        '',
-      ].join('\n')
-    );
-    const hints = join(recDir, 'root.hints');
-    writeFileSync(hints, `. 3600000 IN NS ns.root.\nns.root. 3600000 IN A ${zones['.']!.address}\n`);
-    const recConf = join(recDir, 'named.conf');
-    writeFileSync(
-      recConf,
-      [
-        'options {',
-        `  directory "${recDir}";`,
-        `  listen-on port ${port} { ${RESOLVER_ADDRESS}; };`,
-        `  port ${port};`,
-        ...common,
-        '  recursion yes;',
-        '  allow-recursion { 127.0.0.0/8; };',
-        '  max-cache-ttl 30;',
-        '  max-ncache-ttl 30;',
-        '  qname-minimization off;',
-        '};',
-        'controls { };',
-        `zone "." { type hint; file "${hints}"; };`,
-        '',
-      ].join('\n')
-    );
-
-    const authoritative: NamedProcess = await startNamed({
-      config: authConf,
-      probe: { address: zones['.']!.address, port, name: '.', type: 'SOA', recurse: false },
-    });
-    let recursive: NamedProcess;
-    try {
-      recursive = await startNamed({
-        config: recConf,
-        probe: { address: RESOLVER_ADDRESS, port, name: '.', type: 'SOA', recurse: true },
-      });
-    } catch (err) {
-      await authoritative.stop();
-      throw err;
+    // Another world may take the port between our check and named's bind: then try another one.
+    let started: { port: number; authoritative: NamedProcess; recursive: NamedProcess } | undefined;
+    for (let attempt = 1; !started; attempt++) {
+      try {
+        started = await startServers(await freePort(), specs, zones, authDir, recDir);
+      } catch (err) {
+        if (attempt >= 3 || !/address in use/.test((err as Error).message)) throw err;
+      }
     }
+    const { port, authoritative, recursive } = started;
     return {
       variant,
       domain: DOMAIN,
