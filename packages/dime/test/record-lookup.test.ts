@@ -123,6 +123,17 @@ describe('dime lookup', () => {
     expect(run.json.reason).toContain('2031-01-01T00:00:00Z');
   });
 
+  it('passes an insecure answer, and fails it (exit 1) under --require-dnssec', async () => {
+    const ok = await dime(['lookup', '_dx.unsigned.test', 'TXT', '--json', ...net()]);
+    expect(ok.code).toBe(0);
+    expect(ok.json).toMatchObject({ status: 'insecure', records: [expect.stringContaining('_dx.unsigned.test. 300 IN TXT')] });
+    expect(ok.json.error).toBeUndefined();
+    const strict = await dime(['lookup', '_dx.unsigned.test', 'TXT', '--json', '--require-dnssec', ...net()]);
+    expect(strict.code).toBe(1);
+    expect(strict.json).toMatchObject({ status: 'insecure', error: { code: 'DNSSEC_INSECURE' } });
+    expect(strict.stderr).toBe(`dime: error: insecure: ${strict.json.reason} (--require-dnssec)\n`);
+  });
+
   it('logs the resolver with -v and every query with -vv', async () => {
     const one = await dime(['lookup', '_dx.example.test', 'TXT', '-v', ...net()]);
     expect(one.stderr).toBe(`dime: resolver ${server.address}, 1 trust anchor\n`);
