@@ -43,7 +43,8 @@ const K2 = orgKeysFile('k2.key');
 describe.runIf(sharedVectorsAvailable())('genrec on magma sandbox material (issue 3, must be true)', () => {
   const KEY = vectorPath('signet', 'magma-sandbox-dime.localhost.localdomain.key');
   const CERT = vectorPath('record', 'magma-sandbox-tls.localhost.localdomain.pem');
-  const zone = readFileSync(vectorPath('record', 'expected-record.zone'), 'utf8');
+  // vitest runs a skipped suite's body to collect it: read only when the vectors exist.
+  const zone = sharedVectorsAvailable() ? readFileSync(vectorPath('record', 'expected-record.zone'), 'utf8') : '_dx. ""';
   const expectedLine = zone.split('\n').find((l) => l.startsWith('_dx.'))!;
   const EXPECTED = /"([^"]*)"/.exec(expectedLine)![1]!;
 

@@ -27,7 +27,10 @@ function ed25519Pem(seed: Uint8Array, crc: 'right' | 'wrong' | 'none'): Uint8Arr
 }
 
 describe.runIf(sharedVectorsAvailable())('org keys files from the vectors (expected.json _record)', () => {
-  const expected = JSON.parse(readFileSync(vectorPath('signet', 'expected.json'), 'utf8')) as { _record: Record<string, string> };
+  // vitest runs a skipped suite's body to collect it: read only when the vectors exist.
+  const expected = (sharedVectorsAvailable() ? JSON.parse(readFileSync(vectorPath('signet', 'expected.json'), 'utf8')) : { _record: {} }) as {
+    _record: Record<string, string>;
+  };
 
   for (const name of ['magma-sandbox-dime.localhost.localdomain.key', 'magma-check-org.key']) {
     it(`pok of ${name}`, () => {

@@ -43,9 +43,11 @@ function makeCertificatePem(commonName: string): string {
 const OTHER_PEM = makeCertificatePem('dx.other.example');
 
 describe.runIf(sharedVectorsAvailable())('tls= on magma sandbox material (record-and-dnssec.md §2.1)', () => {
-  const keyFile = readFileSync(vectorPath('signet', 'magma-sandbox-dime.localhost.localdomain.key'));
-  const pemFile = readFileSync(vectorPath('record', 'magma-sandbox-tls.localhost.localdomain.pem'));
-  const expected = readRecordFile(readFileSync(vectorPath('record', 'expected-record.zone'), 'utf8'));
+  // vitest runs a skipped suite's body to collect it: read only when the vectors exist.
+  const have = sharedVectorsAvailable();
+  const keyFile = have ? readFileSync(vectorPath('signet', 'magma-sandbox-dime.localhost.localdomain.key')) : Buffer.alloc(0);
+  const pemFile = have ? readFileSync(vectorPath('record', 'magma-sandbox-tls.localhost.localdomain.pem')) : Buffer.alloc(0);
+  const expected = have ? readRecordFile(readFileSync(vectorPath('record', 'expected-record.zone'), 'utf8')) : (undefined as never);
 
   it('reads the first CERTIFICATE block after the PRIVATE KEY block: 1559 bytes, known SHA-512', () => {
     const der = readCertificatePem(pemFile);
