@@ -7,11 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { startZoneServer, type ZoneServer } from '@dime/core/dns';
 import { main } from '../src/cli.js';
 import type { MainOptions } from '../src/context.js';
 import { buildOwnSignedHierarchy, type OwnSignedHierarchy } from '../../../test/bind/own-signer.js';
-import { pokFor } from '../../../test/bind/world.js';
+import { pokFor, quoteTxt } from '../../../test/bind/world.js';
 
 interface Run {
   code: number;
@@ -26,6 +27,8 @@ let server: ZoneServer;
 let anchors: { dsFile: string; bindFile: string };
 
 const POK = pokFor('example.test');
+const TLS = ['a', 'b', 'c'].map((seed) => createHash('sha512').update(seed).digest('base64').replace(/=+$/, ''));
+const LONG_RECORD = `ver=1 pok=${POK} ${TLS.map((t) => `tls=${t}`).join(' ')} dx=dx.example.test`;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'dime-cli-'));
@@ -40,6 +43,8 @@ beforeAll(async () => {
       `_dx.two TXT "pok=${POK} pol=strict"`,
       '_dx.spf TXT "v=spf1 -all"',
       '_dx.notxt A 192.0.2.1',
+      // 321 characters: two character-strings, joined with no separator (profile §3)
+      `_dx.long TXT ${quoteTxt(LONG_RECORD)}`,
       `_dx.full TXT "ver=1 pok=${POK} pol=strict sub=relaxed dx=a.example.test dx=b.example.test syn=s.example exp=30 color=blue"`,
     ],
   });
@@ -231,6 +236,14 @@ describe('dime record', () => {
       `; _dx.full.example.test. 300 IN TXT "ver=1 pok=${POK} pol=strict sub=relaxed dx=a.example.test dx=b.example.test syn=s.example exp=30 color=blue"`,
     ]);
     expect(lines[12]).toMatch(/^; secure \(NOERROR\): /);
+  });
+
+  it('joins a record split over several character-strings', async () => {
+    expect(LONG_RECORD.length).toBeGreaterThan(255);
+    const run = await dime(['record', 'long.example.test', '--json', ...net()]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.json).toMatchObject({ pok: [POK], tls: TLS, dx: ['dx.example.test'] });
   });
 
   it('takes the domain of user@domain, and a trailing dot names the same domain', async () => {
