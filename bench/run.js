@@ -274,15 +274,11 @@ async function benchDnssec() {
         if (!two || w.ms < two.ms) two = w;
       }
       const label = `DNSSEC zone, ${ZONE_NAMES} names, ${algorithm} (${one.rrsets} RRsets)`;
-      row(
-        `${label}, 2 workers`,
-        `${fmt(two.ms)} ms (1 thread: ${fmt(one.totalMs)} ms = parse ${fmt(one.parseMs)} + verify ${fmt(one.verifyMs)})`,
-        'dnssec-verify',
-        `${fmt(dv.ms)} ms`,
-        two.ms / dv.ms,
-        '≤ 1.0 (lower is better)'
-      );
-      row(`${label}, 2 workers`, `${fmt(two.ms)} ms`, 'ldns-verify-zone', `${fmt(ldns.ms)} ms`, two.ms / ldns.ms, 'lower is better');
+      // The ratio uses our better mode: 2 workers win only when the second core is really free.
+      const best = two.ms <= one.totalMs ? { ms: two.ms, mode: '2 workers' } : { ms: one.totalMs, mode: '1 thread' };
+      const detail = `1 thread ${fmt(one.totalMs)} (parse ${fmt(one.parseMs)} + verify ${fmt(one.verifyMs)}), 2 workers ${fmt(two.ms)}`;
+      row(`${label}, best: ${best.mode}`, `${fmt(best.ms)} ms [${detail}]`, 'dnssec-verify', `${fmt(dv.ms)} ms`, best.ms / dv.ms, '≤ 1.0 (lower is better)');
+      row(`${label}, best: ${best.mode}`, `${fmt(best.ms)} ms`, 'ldns-verify-zone', `${fmt(ldns.ms)} ms`, best.ms / ldns.ms, 'lower is better');
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
