@@ -244,6 +244,7 @@ export async function buildLabWorld(options: LabWorldOptions = {}): Promise<LabW
       dx = await startDx(files.dxDir, `127.0.0.1:${dxPort}`, dir);
     };
     let rotations = 0;
+    let record = txtValueOfZoneLine(recordLine);
 
     const world: LabWorld = {
       domain,
@@ -254,7 +255,9 @@ export async function buildLabWorld(options: LabWorldOptions = {}): Promise<LabW
       dx: { host: LAB_DX_HOST, address: '127.0.0.1', port: dxPort },
       files: worldFiles,
       users: { alice },
-      record: txtValueOfZoneLine(recordLine),
+      get record() {
+        return record;
+      },
       dimeArgs,
       dnsArgs,
       runDime: (args, timeoutMs) => run('dime', [...args, ...(['record', 'lookup'].includes(args[0]!) ? dnsArgs() : dimeArgs())], timeoutMs),
@@ -269,7 +272,7 @@ export async function buildLabWorld(options: LabWorldOptions = {}): Promise<LabW
         const line = (await step('genrec', ['-k', files.orgKeys, '-c', `${files.dxDir}/tls/cert.pem`, '-d', LAB_DX_HOST, '--zone', domain])).stdout.trim();
         writeFileSync(worldFiles.record, `${line}\n`);
         await activeDns.resign(`${domain}.`, { dxZoneLine: line });
-        (world as { record: string }).record = txtValueOfZoneLine(line);
+        record = txtValueOfZoneLine(line);
         return line;
       },
       async swapDxCertificate() {
