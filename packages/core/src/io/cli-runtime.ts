@@ -51,7 +51,9 @@ export function reportFailure(bin: string, error: unknown, options: FailureOptio
   if (isCommanderError(error)) {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
     // commander already printed its own "error: …" line to stderr.
-    if (options.json) printJson({ ...options.jsonBase, error: { code: 'USAGE', message: oneLine(error.message) } }, output);
+    // commander's own messages start with "error: "; the JSON message carries the problem only.
+    const message = oneLine(error.message.replace(/^error: /, ''));
+    if (options.json) printJson({ ...options.jsonBase, error: { code: 'USAGE', message } }, output);
     return 2;
   }
   const dimeError = toDimeError(error);
