@@ -13,6 +13,8 @@ import { scrambleResponse, startDnsProxy, stripDenialProofsFor, type DnsProxy } 
 const skip = skipWithoutBind('dime against BIND', ALL_AUTHORITATIVE_ADDRESSES);
 
 const SECURE_CHAIN = ['.', 'test.', 'example.test.'];
+/** Eight 200-byte TXT RRs: about 1.7 kB, more than the 1232 bytes a UDP answer may carry. */
+const BIG_TXT = Array.from({ length: 8 }, (_, i) => `big TXT "${String(i).repeat(200)}"`);
 
 /** A presentation line with any TTL (the resolver's cache counts TTLs down, capped at 30 s). */
 function ttlFree(line: string): unknown {
@@ -28,7 +30,7 @@ describe.skipIf(skip).each(BIND_VARIANTS)('dime against BIND, %s', (variant) => 
   const spec = VARIANTS[variant];
 
   beforeAll(async () => {
-    [world] = await Promise.all([startBindWorld({ variant }), ensureDimeBuilt()]);
+    [world] = await Promise.all([startBindWorld({ variant, extraRecords: BIG_TXT }), ensureDimeBuilt()]);
     // Strips the NSEC/NSEC3 proofs from the answers to two TXT questions only, as an on-path attacker would.
     proxy = await startDnsProxy(world.resolver, stripDenialProofsFor(['bar.wild.example.test.', 'gone.example.test.'], 'TXT'));
     scrambler = await startDnsProxy(world.resolver, scrambleResponse);
@@ -176,6 +178,14 @@ describe.skipIf(skip).each(BIND_VARIANTS)('dime against BIND, %s', (variant) => 
       expect(run.json, run.stderr).toMatchObject({ status, rcode });
       expect(run.json.records).toHaveLength(count);
       expect(run.code).toBe(0);
+    });
+
+    it('takes an answer too big for UDP over TCP from the resolver', async () => {
+      const run = await dime('lookup', 'big.example.test', 'TXT', '--json', '-vv');
+      expect(run.code).toBe(0);
+      expect(run.json).toMatchObject({ status: 'secure', rcode: 'NOERROR' });
+      expect(run.json.records).toHaveLength(8);
+      expect(run.stderr).toContain('dime: truncated UDP answer for big.example.test. TXT; retrying over TCP\n');
     });
 
     it('prints a delv-like human layout', async () => {
