@@ -4,10 +4,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startZoneServer, type ZoneServer } from '@dime/core/dns';
+import { formatRecord, startZoneServer, type ZoneServer } from '@dime/core/dns';
 import { skipWithoutBind } from './support.js';
 import { buildOwnSignedHierarchy, type OwnSignedHierarchy } from './own-signer.js';
 import { ensureDimeBuilt, runDime } from './run-dime.js';
@@ -50,6 +50,19 @@ describe.skipIf(skip).each(CASES)('our signer, algorithm $algorithm with $nsec',
   afterAll(async () => {
     await server?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.each(['.', 'test.', 'example.test.'])('dnssec-verify accepts zone %s as written by formatRecord', async (origin) => {
+    const zone = world.zones.find((z) => z.origin === origin)!;
+    const file = join(dir, `${origin === '.' ? 'root' : origin}zone`);
+    writeFileSync(file, `${zone.records.map((rr) => formatRecord(rr)).join('\n')}\n`);
+    const out = await new Promise<{ code: number; text: string }>((resolve) => {
+      execFile('dnssec-verify', ['-o', origin, file], { encoding: 'utf8', timeout: 30_000 }, (err, stdout, stderr) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, text: `${stdout}${stderr}` })
+      );
+    });
+    expect(out.text).toContain('Zone fully signed');
+    expect(out.code).toBe(0);
   });
 
   it.each([
