@@ -153,15 +153,17 @@ function judge(response: Uint8Array, query: Uint8Array): Verdict {
   if ((flags & FLAG_QR) === 0) return { kind: 'ignore', why: 'a packet without the QR (response) bit' };
   const qdcount = (response[4]! << 8) | response[5]!;
   const qlen = questionLength(query);
-  if (qdcount !== 1 || response.length < HEADER_BYTES + qlen) {
+  if (qdcount !== 1) {
     // A truncated response may legitimately omit everything after the header, question included.
     if ((flags & FLAG_TC) !== 0 && qdcount === 0) return { kind: 'truncated' };
     return { kind: 'ignore', why: `a response with ${qdcount} questions instead of ours` };
   }
+  if (response.length < HEADER_BYTES + qlen) return { kind: 'ignore', why: 'a response cut short inside its question' };
+  // The name compares case-insensitively; type and class (the last 4 bytes) exactly.
+  const nameEnd = HEADER_BYTES + qlen - 4;
   for (let i = HEADER_BYTES; i < HEADER_BYTES + qlen; i++) {
-    if (foldCase(response[i]!) !== foldCase(query[i]!)) {
-      return { kind: 'ignore', why: 'a response to a different question' };
-    }
+    const same = i < nameEnd ? foldCase(response[i]!) === foldCase(query[i]!) : response[i] === query[i];
+    if (!same) return { kind: 'ignore', why: 'a response to a different question' };
   }
   if ((flags & FLAG_TC) !== 0) return { kind: 'truncated' };
   try {

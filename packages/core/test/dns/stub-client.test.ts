@@ -199,16 +199,26 @@ describe('createStubTransport', () => {
     expect(server.queries).toHaveLength(1);
   });
 
-  it('ignores a response to another question', async () => {
+  it('ignores a response to another question (name, type or class)', async () => {
     const server = await startServer((query, reply) => {
       reply(answerFor(query, { questions: [{ name: 'evil.test', type: 'TXT', class: 'IN' }] }));
       reply(answerFor(query, { questions: [{ name: 'example.test', type: 'A', class: 'IN' }] }));
-      setTimeout(() => reply(answerFor(query)), 20);
+      reply(answerFor(query, { questions: [{ name: 'example.test', type: 'TXT', class: 'CH' }] }));
+      // Type 65 is 0x0041, type 97 is 0x0061: folding letters' case must not touch the type bytes.
+      // (dns-packet cannot write TYPE97, so these two are the query's own bytes with QR set.)
+      const echo = Uint8Array.from(query);
+      echo[2]! |= 0x80;
+      const qtypeAt = 12 + 14; // after "\x07example\x04test\x00"
+      const typed = Uint8Array.from(echo);
+      typed[qtypeAt + 1] = 0x61;
+      reply(typed);
+      setTimeout(() => reply(echo), 30);
     });
     const lines: string[] = [];
     const transport = createStubTransport({ server: `127.0.0.1:${server.port}`, log: (l) => lines.push(l) });
-    await transport.query({ name: 'example.test', type: 'TXT' });
-    expect(lines.filter((l) => l === 'ignored a response to a different question')).toHaveLength(2);
+    const response = await transport.query({ name: 'example.test', type: 'TYPE65' });
+    expect(lines.filter((l) => l === 'ignored a response to a different question')).toHaveLength(4);
+    expect(response.subarray(12 + 14, 12 + 18)).toEqual(Uint8Array.of(0, 65, 0, 1));
   });
 
   it('gives up on a server that never answers after 1 + retries attempts, naming server and question', async () => {
