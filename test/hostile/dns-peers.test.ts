@@ -71,7 +71,7 @@ describe('hostile DNS server vs stub client + validator', () => {
     expect(exit).toBe(4);
     expect(result.reason).toMatch(/wrong id/);
     expect(server.queries.length).toBe(RETRIES + 1);
-    expect(elapsedMs).toBeLessThan(QUERY_BOUND_MS + 1000);
+    expect(elapsedMs).toBeLessThan(QUERY_BOUND_MS + 2500);
   });
 
   // 100, not more: the kernel's default UDP receive buffer (212 KB, about 1 KB of overhead per
@@ -92,7 +92,7 @@ describe('hostile DNS server vs stub client + validator', () => {
     expect(result.status).toBe('indeterminate');
     expect(exit).toBe(4);
     expect(result.reason).toMatch(/different question/);
-    expect(elapsedMs).toBeLessThan(QUERY_BOUND_MS + 1000);
+    expect(elapsedMs).toBeLessThan(QUERY_BOUND_MS + 2500);
   });
 
   it('unsigned answers for a signed zone (every RRSIG stripped): bogus (exit 1)', async () => {
@@ -176,7 +176,7 @@ describe('hostile DNS server vs stub client + validator', () => {
     expect(result.status).toBe('indeterminate');
     expect(exit).toBe(4);
     expect(result.reason).toMatch(/TCP/);
-    expect(elapsedMs).toBeLessThan(2 * QUERY_BOUND_MS + 2000);
+    expect(elapsedMs).toBeLessThan(2 * QUERY_BOUND_MS + 3000);
   });
 
   it('endless TCP firehose (20 MB of junk after a length prefix): rejected, heap bounded', async () => {
@@ -205,7 +205,7 @@ describe('hostile DNS server vs stub client + validator', () => {
   it('a TCP server that accepts and never answers: indeterminate within the timeouts', async () => {
     const { result, elapsedMs } = await lookup(world(), ({ via, honest }) => (via === 'udp' ? { send: [withTc(honest)] } : { silent: true }));
     expect(result.status).toBe('indeterminate');
-    expect(elapsedMs).toBeLessThan(2 * QUERY_BOUND_MS + 2000);
+    expect(elapsedMs).toBeLessThan(2 * QUERY_BOUND_MS + 3000);
   });
 
   it('a flood of 20,000 wrong-id datagrams per query: indeterminate, heap bounded', async () => {

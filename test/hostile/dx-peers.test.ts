@@ -170,7 +170,7 @@ describe('hostile DX vs DMTP client', () => {
     expect(error.exitCode).toBe(4);
     expect(error.message).toMatch(/no banner reply .* within 800 ms/);
     expect(elapsedMs).toBeGreaterThanOrEqual(READ_TIMEOUT_MS - 50);
-    expect(elapsedMs).toBeLessThan(READ_TIMEOUT_MS + 1500);
+    expect(elapsedMs).toBeLessThan(READ_TIMEOUT_MS + 2500);
   });
 
   it('endless line (50 MB without LF after the banner): PROTOCOL, exit 4, heap bounded', async () => {
@@ -259,7 +259,7 @@ describe('TLS downgrade attempts', () => {
     expect(error.code).toBe('NETWORK');
     expect(error.exitCode).toBe(4);
     expect(error.message).toMatch(/TLS handshake .* failed/);
-    expect(elapsedMs).toBeLessThan(CONNECT_TIMEOUT_MS + 500);
+    expect(elapsedMs).toBeLessThan(CONNECT_TIMEOUT_MS + 2000);
   });
 
   it('a server offering only TLS 1.1: NETWORK (handshake refused)', async () => {
@@ -282,7 +282,7 @@ describe('TLS downgrade attempts', () => {
     expect(error.code).toBe('NETWORK');
     expect(error.exitCode).toBe(4);
     expect(error.message).toMatch(/TLS handshake|closed the connection/);
-    expect(elapsedMs).toBeLessThan(CONNECT_TIMEOUT_MS + 500);
+    expect(elapsedMs).toBeLessThan(CONNECT_TIMEOUT_MS + 2000);
   });
 
   it('a plaintext banner on the implicit-TLS port (STARTTLS stripping): NETWORK, never a session in clear', async () => {

@@ -24,7 +24,7 @@ export function fcParams(numRuns: number): { seed: number; numRuns: number } {
 }
 
 /** Any single call slower than this is treated as a hang (a parser is linear; inputs are small). */
-export const MAX_CALL_MS = 2_000;
+export const MAX_CALL_MS = 5_000;
 
 /** mulberry32: small, fast, deterministic; enough for choosing mutations. */
 export class Rng {
