@@ -104,6 +104,8 @@ function parseBind(text: string): TrustAnchor[] {
         entry.push(toks[i++]!);
       }
       if (!toks[i]) throw badInput(`trust anchors line ${t.line}: missing ';'`);
+      // A stray ';' makes an empty entry; named-checkconf rejects it too.
+      if (entry.length === 0) throw badInput(`trust anchors line ${t.line}: empty entry (a stray ';')`);
       i++; // ';'
       anchors.push(parseEntry(entry, block));
     }

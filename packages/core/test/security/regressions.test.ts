@@ -3,7 +3,7 @@
  * names the parser, the input and the fix; each must now return a value or throw DimeError.
  */
 import { describe, expect, it } from 'vitest';
-import { DimeError, parseHistReply, parseServerAddress } from '@dime/core';
+import { DimeError, parseHistReply, parseServerAddress, parseTrustAnchors } from '@dime/core';
 
 describe('fuzz regressions', () => {
   // dmtp-fuzz (seed 20261203): parseHistReply read `lines[length-1].trim()` unguarded and threw
@@ -36,5 +36,26 @@ describe('fuzz regressions: one-line diagnostics', () => {
     expect((thrown as DimeError).code).toBe('USAGE');
     expect((thrown as DimeError).message).not.toMatch(/[\r\n]/);
     expect((thrown as DimeError).message).toContain('a:b\\x0d\\x0a:c\\x0a:c');
+  });
+});
+
+describe('fuzz regressions: trust anchors', () => {
+  // fuzz-long (scale 15, seed 263593131, misc-fuzz): a stray ';' inside a BIND trust-anchors block
+  // made an empty entry and parseEntry read entry[0].line of undefined (TypeError). Fix:
+  // core/src/dnssec/anchors.ts rejects the empty entry as BAD_INPUT naming the line.
+  it.each([
+    ['trust-anchors {\n  . initial-key 257 3 8 "AwEAAaz/tAm8yTn4Mfeh5eyI96WSVexTBAvkMgJzkKTOiW1vkIbzxeF3";\n;\n  example.test. static-ds 61929 15 2 "90F76E63 AA\\BB";\n};\n', 3],
+    ['trust-anchors { ; };', 1],
+    ['trusted-keys {\n;\n};', 2],
+  ])('parseTrustAnchors(%j) is BAD_INPUT naming line %i', (text, line) => {
+    let thrown: unknown;
+    try {
+      parseTrustAnchors(text);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(DimeError);
+    expect((thrown as DimeError).code).toBe('BAD_INPUT');
+    expect((thrown as DimeError).message).toBe(`trust anchors line ${line}: empty entry (a stray ';')`);
   });
 });
