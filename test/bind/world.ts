@@ -21,7 +21,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startNamed, type NamedProcess } from './named.js';
 
-export type BindVariant = 'rsasha256-nsec3' | 'ecdsap256sha256-nsec' | 'ed25519-nsec';
+export type BindVariant = 'rsasha256-nsec3' | 'ecdsap256sha256-nsec' | 'ed25519-nsec' | 'ecdsap256sha256-nsec3-optout';
+/** The matrix every BIND test runs; the opt-out variant has tests of its own. */
 export const BIND_VARIANTS: readonly BindVariant[] = ['rsasha256-nsec3', 'ecdsap256sha256-nsec', 'ed25519-nsec'];
 
 /** How a zone is broken after signing. */
@@ -32,14 +33,16 @@ interface VariantSpec {
   algorithmNumber: number;
   kskBits?: number;
   zskBits?: number;
-  /** NSEC3 salt (hex) and extra iterations; absent = NSEC. */
-  nsec3?: { salt: string; iterations: number };
+  /** NSEC3 salt (hex), extra iterations, opt-out (unsigned delegations left out of the chain); absent = NSEC. */
+  nsec3?: { salt: string; iterations: number; optOut?: boolean };
 }
 
 export const VARIANTS: Readonly<Record<BindVariant, VariantSpec>> = {
   'rsasha256-nsec3': { algorithm: 'RSASHA256', algorithmNumber: 8, kskBits: 2048, zskBits: 1024, nsec3: { salt: 'cafe5a17', iterations: 2 } },
   'ecdsap256sha256-nsec': { algorithm: 'ECDSAP256SHA256', algorithmNumber: 13 },
   'ed25519-nsec': { algorithm: 'ED25519', algorithmNumber: 15 },
+  // As .com and .net are signed: NSEC3 with opt-out, no salt, no extra iterations (RFC 9276).
+  'ecdsap256sha256-nsec3-optout': { algorithm: 'ECDSAP256SHA256', algorithmNumber: 13, nsec3: { salt: '-', iterations: 0, optOut: true } },
 };
 
 /** The resolver address every world listens on (the port differs). */
@@ -206,7 +209,7 @@ function signArgs(zone: string, spec: VariantSpec, dir: string, output: string, 
   const args = ['-S', '-K', dir, '-d', dir, '-o', zone, '-O', 'full', '-f', output];
   if (window) args.push('-P', '-s', window[0], '-e', window[1]);
   else args.push('-e', 'now+30d');
-  if (spec.nsec3) args.push('-3', spec.nsec3.salt, '-H', String(spec.nsec3.iterations));
+  if (spec.nsec3) args.push('-3', spec.nsec3.salt, '-H', String(spec.nsec3.iterations), ...(spec.nsec3.optOut ? ['-A'] : []));
   args.push(input);
   return args;
 }
