@@ -199,7 +199,7 @@ function udpExchange(
   log: (line: string) => void
 ): Promise<Uint8Array | 'truncated'> {
   return new Promise((resolve, reject) => {
-    const ignored: string[] = [];
+    const ignored = new IgnoredPackets();
     let socket: UdpSocket | undefined;
     let settled = false;
     const finish = (error: AttemptFailure | undefined, value?: Uint8Array | 'truncated'): void => {
@@ -215,7 +215,7 @@ function udpExchange(
       else resolve(value!);
     };
     const timer = setTimeout(() => {
-      const extra = ignored.length > 0 ? `; ignored ${describeIgnored(ignored)}` : '';
+      const extra = ignored.count > 0 ? `; ignored ${ignored.describe()}` : '';
       finish(new AttemptFailure(`no answer within ${timeoutMs} ms over UDP${extra}`));
     }, timeoutMs);
     socket = createSocket(target.family === 6 ? 'udp6' : 'udp4');
@@ -227,8 +227,8 @@ function udpExchange(
       const bytes = new Uint8Array(packet.buffer, packet.byteOffset, packet.byteLength);
       const verdict = judge(bytes, query);
       if (verdict.kind === 'ignore') {
-        ignored.push(verdict.why);
-        log(`ignored ${verdict.why}`);
+        // A flood of junk must cost neither memory nor a screen of log lines.
+        if (ignored.add(verdict.why) <= MAX_LOGGED_IGNORED) log(`ignored ${verdict.why}`);
         return;
       }
       finish(undefined, verdict.kind === 'truncated' ? 'truncated' : Uint8Array.from(bytes));
@@ -296,15 +296,28 @@ function tcpExchange(
   });
 }
 
-/** Collapses repeated reasons: `3 × a response with id 5 instead of 7`. */
-function describeIgnored(reasons: string[]): string {
-  const counts = new Map<string, number>();
-  for (const reason of reasons) {
+/** Ignored packets logged per attempt with `log`; the rest are only counted. */
+const MAX_LOGGED_IGNORED = 10;
+/** Distinct reasons kept per attempt; more are counted as "other". */
+const MAX_IGNORED_REASONS = 8;
+
+/** What was ignored during one attempt, grouped: `3 × a response with a wrong id`. */
+class IgnoredPackets {
+  private readonly counts = new Map<string, number>();
+  count = 0;
+
+  /** Records one packet; returns how many were ignored so far. */
+  add(why: string): number {
     // Ids differ per packet; group on the shape of the reason.
-    const key = reason.replace(/ id \d+ instead of \d+/, ' a wrong id');
-    counts.set(key, (counts.get(key) ?? 0) + 1);
+    let key = why.replace(/ id \d+ instead of \d+/, ' a wrong id');
+    if (!this.counts.has(key) && this.counts.size >= MAX_IGNORED_REASONS) key = 'other packets';
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    return ++this.count;
   }
-  return [...counts].map(([reason, count]) => (count > 1 ? `${count} × ${reason}` : reason)).join(', ');
+
+  describe(): string {
+    return [...this.counts].map(([reason, n]) => (n > 1 ? `${n} × ${reason}` : reason)).join(', ');
+  }
 }
 
 /**

@@ -274,6 +274,24 @@ describe('createStubTransport', () => {
     expect(lines.filter((l) => l.startsWith('ignored'))).toEqual([]);
   });
 
+  it('survives a flood of junk: bounded log, grouped message', async () => {
+    const server = await startServer((query, reply) => {
+      for (let size = 1; size <= 11; size++) reply(new Uint8Array(size)); // 11 distinct reasons
+      for (let i = 0; i < 100; i++) {
+        const wrong = answerFor(query);
+        wrong[0] ^= 0x80;
+        reply(wrong);
+      }
+    });
+    const lines: string[] = [];
+    const transport = createStubTransport({ server: `127.0.0.1:${server.port}`, timeoutMs: 1000, retries: 0, log: (l) => lines.push(l) });
+    const error = await expectNetworkError(transport.query({ name: 'example.test', type: 'TXT' }));
+    expect(lines.filter((l) => l.startsWith('ignored'))).toHaveLength(10);
+    const runts = Array.from({ length: 8 }, (_, i) => `a ${i + 1}-byte packet, too short for a DNS header`).join(', ');
+    // Eight distinct reasons are kept; the rest (3 runts and the wrong ids the kernel delivered) are counted.
+    expect(error.message).toMatch(new RegExp(`; ignored ${runts}, \\d+ × other packets$`));
+  });
+
   it('ignores a query echoed back (QR=0)', async () => {
     const server = await startServer((query, reply) => reply(Uint8Array.from(query)));
     const transport = createStubTransport({ server: `127.0.0.1:${server.port}`, timeoutMs: 100, retries: 0 });
