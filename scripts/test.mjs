@@ -21,7 +21,11 @@ try {
 }
 if (summary) {
   const skipped = summary.numPendingTests + summary.numTodoTests;
-  console.log(`tests: ${summary.numPassedTests} passed, ${summary.numFailedTests} failed, ${skipped} skipped`);
+  // A suite that dies in a hook fails no single test; count it so the line never says 0 failed
+  // for a red run.
+  let failed = summary.numFailedTests;
+  if (result.status !== 0 && failed === 0) failed = Math.max(1, summary.numFailedTestSuites);
+  console.log(`tests: ${summary.numPassedTests} passed, ${failed} failed, ${skipped} skipped`);
   if (summary.numTotalTests === 0) process.exit(1);
 }
 process.exit(result.status ?? 1);
