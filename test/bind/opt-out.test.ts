@@ -65,15 +65,17 @@ describe.skipIf(skip)('NSEC3 opt-out (BIND, ECDSAP256SHA256)', () => {
     expect(run.json.reason).toMatch(/opt-out/);
   });
 
-  // KNOWN DIFFERENCE, left for the validator: a wildcard expansion whose next closer lies in an
-  // opt-out span cannot be secure (delv: "unsigned answer"; Unbound: insecure), dime says secure.
-  // `it.fails` keeps the suite green and turns red the day the validator agrees: then drop `.fails`.
+  // A wildcard expansion whose next closer lies in an opt-out span cannot be secure (RFC 5155 §9.2;
+  // delv: "unsigned answer"; Unbound: insecure).
   it('delv calls a wildcard answer whose next closer lies in an opt-out span unsigned', () => {
     expect(delv('foo.wild.example.test', 'TXT')).toContain('; unsigned answer');
   });
-  it.fails('a wildcard answer whose next closer lies in an opt-out span is not secure', async () => {
+  it('a wildcard answer whose next closer lies in an opt-out span is insecure, as delv says', async () => {
     const run = await lookup('foo.wild.example.test', 'TXT');
-    expect(run.json.status).toBe('insecure');
+    expect(run.code).toBe(0);
+    expect(run.json).toMatchObject({ status: 'insecure', rcode: 'NOERROR' });
+    expect(run.json.records).toHaveLength(1);
+    expect(run.json.reason).toBe('wildcard answer for foo.wild.example.test: next closer foo.wild.example.test lies in an NSEC3 opt-out span of example.test');
   });
 
   it('dime record: the record below the opt-out span is insecure, and refused with --require-dnssec', async () => {

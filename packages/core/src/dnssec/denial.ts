@@ -192,12 +192,14 @@ function proveWithNsec3(kind: 'nxdomain' | 'nodata', qname: string, qtype: strin
     if (wild && !wild.types.has(qtype) && !wild.types.has('CNAME')) {
       return { status: 'secure', reason: `NODATA ${qtype} ${q} (wildcard ${displayName(wildcardOf(ce.encloser))}) proven by NSEC3 from ${z}` };
     }
-    if (qtype === 'DS') {
-      if (ce.cover.fields.flags & 1) {
-        return { status: 'insecure', reason: `no DS for ${q}: NSEC3 opt-out span in ${z} (unsigned delegation)`, insecureDelegation: true };
-      }
-      return bogus(`NODATA DS ${q} not proven: no matching NSEC3 and no opt-out in ${z}`);
+    if (ce.cover.fields.flags & 1) {
+      // RFC 5155 §8.6: a DS in an opt-out span belongs to an unsigned delegation. For other types
+      // the name can only be an empty non-terminal above unsigned delegations, left without an NSEC3
+      // (RFC 5155 §7.1, erratum 3441): nothing is proven either way (§9.2), so insecure, not secure.
+      if (qtype === 'DS') return { status: 'insecure', reason: `no DS for ${q}: NSEC3 opt-out span in ${z} (unsigned delegation)`, insecureDelegation: true };
+      return { status: 'insecure', reason: `NODATA ${qtype} ${q} lies in an NSEC3 opt-out span of ${z}` };
     }
+    if (qtype === 'DS') return bogus(`NODATA DS ${q} not proven: no matching NSEC3 and no opt-out in ${z}`);
     return bogus(`no NSEC3 from ${z} proves that ${q} has no ${qtype}`);
   }
   const ce = set.closestEncloser(qname, ctx.zone);
@@ -281,13 +283,22 @@ export function proveWildcardExpansion(qname: string, rrsigLabels: number, autho
   const c = collect(authority, ctx, 'wildcard');
   if (c.kind === 'result') return c.result.status === 'bogus' ? bogus(`wildcard answer for ${q} without proof: ${c.result.reason}`) : c.result;
   if (c.kind === 'nsec') {
-    return c.list.some((n) => nsecCovers(n, qname, ctx.zone))
-      ? { status: 'secure', reason: `wildcard expansion for ${q} proven by NSEC from ${z}` }
-      : bogus(`wildcard answer for ${q} without an NSEC covering it`);
+    const covering = c.list.find((n) => nsecCovers(n, qname, ctx.zone));
+    if (!covering) return bogus(`wildcard answer for ${q} without an NSEC covering it`);
+    // RFC 4035 §5.3.4: the NSEC must also show that the wildcard's parent is the closest encloser; a
+    // deeper existing ancestor of the name would have stopped the wildcard from applying (RFC 4592 §3.3.1).
+    const ce = deeper(commonAncestor(qname, covering.owner), commonAncestor(qname, covering.next));
+    if (nameToLabels(ce).length !== rrsigLabels) {
+      return bogus(`wildcard answer for ${q}: the NSEC from ${z} shows closest encloser ${displayName(ce)}, not the wildcard's parent`);
+    }
+    return { status: 'secure', reason: `wildcard expansion for ${q} proven by NSEC from ${z}` };
   }
   const labels = nameToLabels(qname);
   const nextCloser = labelsToName(labels.slice(labels.length - rrsigLabels - 1));
-  return c.set.covering(nextCloser)
-    ? { status: 'secure', reason: `wildcard expansion for ${q} proven by NSEC3 from ${z}` }
-    : bogus(`wildcard answer for ${q} without an NSEC3 covering ${displayName(nextCloser)}`);
+  const cover = c.set.covering(nextCloser);
+  if (!cover) return bogus(`wildcard answer for ${q} without an NSEC3 covering ${displayName(nextCloser)}`);
+  // RFC 5155 §9.2: an opt-out span may hide an unsigned delegation at the next closer name, so the
+  // expansion is not proven (BIND's delv: "unsigned answer").
+  if (cover.fields.flags & 1) return { status: 'insecure', reason: `wildcard answer for ${q}: next closer ${displayName(nextCloser)} lies in an NSEC3 opt-out span of ${z}` };
+  return { status: 'secure', reason: `wildcard expansion for ${q} proven by NSEC3 from ${z}` };
 }
