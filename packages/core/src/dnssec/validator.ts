@@ -276,6 +276,24 @@ async function run(lookup: Lookup, qname: string, qtype: string): Promise<Lookup
         records.push(...positive);
         insecureLink ??= state.reason + suffix;
         if (rrset.length > 0) return result(qname, qtype, lookup, 'insecure', insecureLink, records);
+      } else if (rrset.length === 0 && dnameAbove(resp.answers, current)) {
+        // RFC 6672 §5.3.3: the CNAME a resolver synthesises from a DNAME is unsigned; validate the
+        // DNAME and check that the CNAME is exactly its synthesis.
+        const dname = dnameAbove(resp.answers, current)!;
+        const v = verifyRrset(dname, resp.answers, state.keys, { now: lookup.now, budget: lookup.budget, signer: state.zone });
+        if (v.status !== 'secure') return result(qname, qtype, lookup, 'bogus', v.reason, []);
+        const owner = nameToLabels(dname[0]!.name);
+        const dnameTarget = (decodeRdata('DNAME', dname[0]!.rdata) as { target: string }).target;
+        const labels = nameToLabels(current);
+        const synthesized = labelsToName([...labels.slice(0, labels.length - owner.length), ...nameToLabels(dnameTarget)]);
+        const given = (decodeRdata('CNAME', cname[0]!.rdata) as { target: string }).target;
+        if (cname.length !== 1 || !namesEqual(given, synthesized)) {
+          return result(qname, qtype, lookup, 'bogus', `CNAME ${displayName(current)} -> ${displayName(given)} is not the synthesis of DNAME ${displayName(dname[0]!.name)} -> ${displayName(dnameTarget)}`, []);
+        }
+        records.push(...dname.map((r) => ({ ...r, ttl: Math.min(r.ttl, v.ttl ?? r.ttl) })), ...cname);
+        via.push(displayName(synthesized));
+        current = synthesized;
+        continue;
       } else {
         // In a secure zone an RRset carrying only RRSIGs of algorithms we cannot check is bogus: a
         // zone is insecure only through its DS RRset (RFC 4035 §5.2), never through a lone RRSIG.
@@ -304,6 +322,16 @@ async function run(lookup: Lookup, qname: string, qtype: string): Promise<Lookup
     const d = proveDenial(resp.rcode === 'NXDOMAIN' ? 'nxdomain' : 'nodata', current, qtype, resp.authorities, ctx);
     return finish(d.status, d.reason + suffix);
   }
+}
+
+/** The DNAME RRset at the closest proper ancestor of `name` in an answer section, if any. */
+function dnameAbove(answers: ReadonlyArray<ResourceRecord>, name: string): ResourceRecord[] | undefined {
+  let best: ResourceRecord | undefined;
+  for (const r of answers) {
+    if (r.type !== 'DNAME' || r.class !== 'IN' || namesEqual(r.name, name) || !isSubdomain(name, r.name)) continue;
+    if (!best || nameToLabels(r.name).length > nameToLabels(best.name).length) best = r;
+  }
+  return best ? rrsetOf(answers, best.name, 'DNAME') : undefined;
 }
 
 function isWildcardOwner(name: string): boolean {
