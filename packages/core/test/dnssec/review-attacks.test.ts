@@ -19,6 +19,8 @@ import {
   verifyRrset,
   MAX_RRSIGS_PER_RRSET,
   MAX_ZONE_DEPTH,
+  MAX_CNAME_CHAIN,
+  DEFAULT_LIMITS,
   type ZoneKey,
 } from '@dime/core/dnssec';
 import { buildWorld, filteringTransport, NOW } from './world.js';
@@ -223,5 +225,52 @@ describe('chain checks', () => {
     expect([over.status, over.reason]).toEqual(['bogus', `work limit: ${deep(MAX_ZONE_DEPTH + 1)} is more than ${MAX_ZONE_DEPTH} labels below its trust anchor`]);
     const at = await validateLookup(deep(MAX_ZONE_DEPTH), 'A', opts(w.transport, w));
     expect([at.status, at.rcode]).toEqual(['secure', 'NXDOMAIN']);
+  });
+});
+
+describe('work limits at their values', () => {
+  const nameRdata = (n: string) => Uint8Array.from([...n.split('.').filter(Boolean).flatMap((l) => [l.length, ...Buffer.from(l)]), 0]);
+  const chain = (links: number): ResourceRecord[] => Array.from({ length: links }, (_, i) => ({ name: `c${i}.example.test.`, type: 'CNAME', class: 'IN', ttl: 300, rdata: nameRdata(i + 1 === links ? 'www.example.test' : `c${i + 1}.example.test`) }));
+
+  it(`a CNAME chain of exactly ${MAX_CNAME_CHAIN} links is followed; ${MAX_CNAME_CHAIN + 1} is bogus`, async () => {
+    for (const [links, status] of [[MAX_CNAME_CHAIN, 'secure'], [MAX_CNAME_CHAIN + 1, 'bogus']] as const) {
+      const w = buildWorld({ exampleRecords: (rrs) => [...rrs, ...chain(links)] });
+      const r = await validateLookup('c0.example.test', 'A', { transport: w.transport, anchors: w.anchors, now: NOW });
+      expect(r.status).toBe(status);
+      if (status === 'secure') expect(r.records).toHaveLength(links + 1);
+      else expect(r.reason).toBe(`CNAME chain longer than ${MAX_CNAME_CHAIN} links`);
+    }
+  });
+
+  it('the NSEC3 hash budget stops a proof at its value, one more lets it through', async () => {
+    const w = buildWorld({ example: { nsec: 'nsec3', nsec3: { iterations: 10 } } });
+    const o = { transport: w.transport, anchors: w.anchors, now: NOW };
+    let needed = 0;
+    for (let n = 1; n < 40 && needed === 0; n++) {
+      if ((await validateLookup('a.b.nope.example.test', 'A', { ...o, limits: { nsec3HashesPerLookup: n } })).status === 'secure') needed = n;
+    }
+    expect(needed).toBeGreaterThan(1);
+    const r = await validateLookup('a.b.nope.example.test', 'A', { ...o, limits: { nsec3HashesPerLookup: needed - 1 } });
+    expect([r.status, r.reason]).toEqual(['bogus', `work limit: more than ${needed - 1} NSEC3 hashes in one lookup`]);
+    expect(DEFAULT_LIMITS).toEqual({ keysPerRrsig: 4, rrsigsPerRrset: 8, validationsPerLookup: 64, nsec3Iterations: 150, nsec3HashesPerLookup: 512, cnameChain: 8, queriesPerLookup: 96, zoneDepth: 32 });
+  });
+});
+
+describe('wildcard proofs', () => {
+  it('a wildcard answer with an NSEC that covers the wildcard but not the name → bogus', async () => {
+    const w = buildWorld();
+    // replace the proof by the NSEC ns1 → *.wild, which reaches the wildcard but does not cover foo.wild
+    const t: DnsTransport = {
+      async query(q) {
+        const m = decodeMessage(await w.transport.query(q));
+        if (q.type !== 'TXT' || !q.name.toLowerCase().startsWith('foo.wild')) return encodeResponse(m);
+        const nsec = decodeMessage(await w.transport.query({ name: 'ns1.example.test.', type: 'NSEC' }));
+        expect(nsec.answers.map((r) => r.type).sort()).toEqual(['NSEC', 'RRSIG']);
+        expect(formatRecord(nsec.answers.find((r) => r.type === 'NSEC')!)).toMatch(/^ns1\.example\.test\. \d+ IN NSEC \*\.wild\.example\.test\. /);
+        return encodeResponse({ ...m, authorities: nsec.answers });
+      },
+    };
+    const r = await validateLookup('foo.wild.example.test', 'TXT', { transport: t, anchors: w.anchors, now: NOW });
+    expect([r.status, r.reason]).toEqual(['bogus', 'wildcard answer for foo.wild.example.test without an NSEC covering it']);
   });
 });
