@@ -179,7 +179,7 @@ class Lookup {
       if (!best || nameToLabels(a.name).length > nameToLabels(best).length) best = a.name;
     }
     if (!best) return undefined;
-    return { zone: normalizeName(best), anchors: all.filter((a) => namesEqual(a.name, best!)) };
+    return { zone: canonicalName(best), anchors: all.filter((a) => namesEqual(a.name, best!)) };
   }
 
   /** The zone that holds `name` (for a DS: the parent side), with its validation state. */
@@ -201,7 +201,8 @@ class Lookup {
     if (last - start + 1 > this.budget.limits.zoneDepth) throw new WorkLimitError(`work limit: ${displayName(name)} is more than ${this.budget.limits.zoneDepth} labels below its trust anchor`);
     for (let k = start; k <= last; k++) {
       if (state.status !== 'secure') return state;
-      const child = labelsToName(labels.slice(labels.length - k));
+      // Zones are reported in canonical (lower) case, whatever case the question used.
+      const child = canonicalName(labelsToName(labels.slice(labels.length - k)));
       const known = this.zones.get(canonicalName(child));
       if (known) {
         state = known;

@@ -274,3 +274,14 @@ describe('wildcard proofs', () => {
     expect([r.status, r.reason]).toEqual(['bogus', 'wildcard answer for foo.wild.example.test without an NSEC covering it']);
   });
 });
+
+describe('a question in mixed case', () => {
+  it('reports the zones of the chain in canonical (lower) case', async () => {
+    const w = buildWorld();
+    const r = await validateLookup('_DX.ExAmPlE.TeSt', 'AAAA', { transport: w.transport, anchors: w.anchors, now: NOW });
+    expect(r.status).toBe('secure');
+    expect(r.chain.map((c) => c.zone)).toEqual(['.', 'test.', 'example.test.']);
+    expect(r.chain[2]!.reason).toBe(`DNSKEY example.test signed by example.test/${w.kskTag('example.test.')}, which matches DS ${w.kskTag('example.test.')} from test/${w.zskTag('test.')}`);
+    expect(r.reason).toBe('NODATA AAAA _DX.ExAmPlE.TeSt proven by NSEC from example.test');
+  });
+});
