@@ -171,6 +171,8 @@ class Connection {
   private ready = false;
   private upgrading = false;
   private tlsVersion = 'none';
+  /** Set while the peer is not reading its replies: reading stops until the output drains. */
+  private drained: Promise<void> | undefined;
   private closedPromise: Promise<void>;
   private readonly onData = (chunk: Buffer): void => this.receive(chunk);
 
@@ -243,6 +245,8 @@ class Connection {
   }
 
   private async handle(event: SplitEvent): Promise<void> {
+    // Lines already read wait too, so at most one reply is queued past the socket's high-water mark.
+    if (this.drained) await Promise.race([this.drained, this.closedPromise]);
     if (this.session.isClosed || this.upgrading || this.endReason) return;
     const output = event.kind === 'overflow' ? this.session.handleOverflow() : await this.session.handleLine(event);
     if (this.session.isClosed && output.action !== 'close') return; // shut down while the store answered
@@ -282,8 +286,23 @@ class Connection {
     }, idle);
   }
 
+  /**
+   * Writes a reply. A peer that pipelines commands without reading the replies (each SGNT reply is
+   * far larger than its command) would otherwise make us buffer them all: when the socket is full,
+   * stop reading until it drains.
+   */
   private send(text: string): void {
-    if (!this.stream.destroyed && this.stream.writable) this.stream.write(text);
+    if (this.stream.destroyed || !this.stream.writable) return;
+    if (this.stream.write(text) || this.drained) return;
+    const stream = this.stream;
+    stream.pause();
+    this.drained = new Promise<void>((resolve) => {
+      stream.once('drain', () => {
+        this.drained = undefined;
+        if (stream === this.stream && !this.upgrading && !this.endReason) stream.resume();
+        resolve();
+      });
+    });
   }
 
   private setEnd(reason: EndReason): void {
