@@ -6,6 +6,7 @@ import { oneLine } from '@dime/core/io';
 import type { DimeError } from '@dime/core/errors';
 import { armorSignetObject, type Fingerprints } from '@dime/core/signet';
 import { recordToJson } from '@dime/core/record';
+import { formatHostPort } from '@dime/core/dmtp';
 import type { CheckResult, HistoryResult, ResolvedRecord, ResolveResult } from '@dime/core/resolve';
 
 type ErrorJson = { code: string; message: string } | null;
@@ -82,7 +83,7 @@ export function resolveHuman(result: ResolveResult): string[] {
   const lines = [`${result.name}: ${kind} verified (state ${signet.state})`];
   const record = recordLine(result.record);
   if (record) lines.push(record);
-  if (result.dx) lines.push(`  dx      ${result.dx.host}:${result.dx.port}${result.dx.starttls ? ' (STARTTLS)' : ''}, certificate trusted by ${result.dx.trust}`);
+  if (result.dx) lines.push(`  dx      ${formatHostPort(result.dx.host, result.dx.port)}${result.dx.starttls ? ' (STARTTLS)' : ''}, certificate trusted by ${result.dx.trust}`);
   if (signet.signet.type === 'user' && result.org) lines.push(`  org     ${result.org.fingerprints.full} (full), POK in the record`);
   lines.push('  fingerprints', ...fingerprintLines(signet.fingerprints, '    '));
   return lines;
