@@ -49,6 +49,9 @@ function verifyProofRecords(records: ResourceRecord[], all: ReadonlyArray<Resour
   for (const rr of records) {
     const v = verifyRrset([rr], rrsigs, ctx.keys, { now: ctx.now, budget: ctx.budget, signer: ctx.zone });
     if (v.status !== 'secure') return bogus(v.reason);
+    // NSEC/NSEC3 records are never synthesised from a wildcard (RFC 4592 §4.5): one whose RRSIG has
+    // fewer labels than its owner is a wildcard's NSEC replayed under another name.
+    if (v.verdict!.rrsig!.labels < nameToLabels(rr.name).length) return bogus(`${rr.type} ${displayName(rr.name)} is a wildcard expansion; it proves nothing`);
   }
   return undefined;
 }

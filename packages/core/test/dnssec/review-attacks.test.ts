@@ -285,3 +285,22 @@ describe('a question in mixed case', () => {
     expect(r.reason).toBe('NODATA AAAA _DX.ExAmPlE.TeSt proven by NSEC from example.test');
   });
 });
+
+describe('denial proofs from a wildcard expansion', () => {
+  it('the NSEC of *.wild replayed under an existing name cannot prove NODATA there → bogus', async () => {
+    const w = buildWorld({ exampleRecords: (rrs) => [...rrs, { name: 'b.wild.example.test.', type: 'A', class: 'IN', ttl: 300, rdata: Uint8Array.of(192, 0, 2, 5) }] });
+    const honest = await validateLookup('b.wild.example.test', 'A', { transport: w.transport, anchors: w.anchors, now: NOW });
+    expect(honest.records.map(formatRecord)).toEqual(['b.wild.example.test. 300 IN A 192.0.2.5']);
+    const t: DnsTransport = {
+      async query(q) {
+        if (q.type !== 'A' || q.name.toLowerCase() !== 'b.wild.example.test.') return w.transport.query(q);
+        const m = decodeMessage(await w.transport.query(q));
+        const wild = decodeMessage(await w.transport.query({ name: '*.wild.example.test.', type: 'NSEC' })).answers;
+        expect(wild.map((r) => r.type).sort()).toEqual(['NSEC', 'RRSIG']);
+        return encodeResponse({ ...m, answers: [], authorities: wild.map((r) => ({ ...r, name: 'b.wild.example.test.' })) });
+      },
+    };
+    const r = await validateLookup('b.wild.example.test', 'A', { transport: t, anchors: w.anchors, now: NOW });
+    expect([r.status, r.reason]).toEqual(['bogus', 'NSEC b.wild.example.test is a wildcard expansion; it proves nothing']);
+  });
+});
