@@ -6,49 +6,18 @@
  */
 import { createZoneTransport, parseZoneFile, type AuthoritativeZone, type DnsTransport, type ResourceRecord } from '@dime/core/dns';
 import { dnskeyRdataOf, dsFromDnskey, generateZoneKey, signZone, type TrustAnchor, type ZoneKey } from '@dime/core/dnssec';
-import { DmtpServer, createSelfSignedCertificate, type SelfSignedCertificate, type SignetStore, type VerifyAnswer } from '@dime/core/dmtp';
+import { DmtpServer, createSelfSignedCertificate, type SelfSignedCertificate } from '@dime/core/dmtp';
 import { createOrgSignet, createSsr, fingerprints, generateKeys, pokOf, signSsr, type Fingerprints, type SignetKeys, type SignetObject } from '@dime/core/signet';
 import { signCertificate } from '@dime/core/record';
 import { encodeTxt } from '@dime/core/dns';
+import { MemoryStore as ListStore } from '../dmtp/fixtures.js';
 
 export const INCEPTION = new Date('2026-01-01T00:00:00Z');
 export const EXPIRATION = new Date('2030-01-01T00:00:00Z');
 export const DX_HOST = 'dx.example.test';
 
-/** A store with the semantics of profile §5, in publish order. */
-export class ListStore implements SignetStore {
-  readonly entries: { name: string; signet: SignetObject }[] = [];
-
-  add(name: string, signet: SignetObject): this {
-    this.entries.push({ name, signet });
-    return this;
-  }
-
-  private of(name: string): { signet: SignetObject; fps: string[] }[] {
-    return this.entries.filter((e) => e.name === name).map((e) => ({ signet: e.signet, fps: Object.values(fingerprints(e.signet)) }));
-  }
-
-  lookup(name: string, fingerprint?: string): Uint8Array | undefined {
-    const all = this.of(name).filter((e) => fingerprint === undefined || e.fps.includes(fingerprint));
-    return all[all.length - 1]?.signet.bytes;
-  }
-
-  verify(name: string, fingerprint: string): VerifyAnswer {
-    const all = this.of(name);
-    const current = all[all.length - 1];
-    if (!current || !all.some((e) => e.fps.includes(fingerprint))) return { status: 'unknown' };
-    if (current.fps.includes(fingerprint)) return { status: 'current' };
-    return { status: 'update', full: fingerprints(current.signet).full! };
-  }
-
-  history(address: string, start?: string, end?: string): Uint8Array[] | undefined {
-    const all = this.of(address);
-    const from = start === undefined ? 0 : all.findIndex((e) => e.fps.includes(start));
-    const to = end === undefined ? all.length - 1 : all.map((e) => e.fps.includes(end)).lastIndexOf(true);
-    if (from < 0 || to < 0 || to < from) return undefined;
-    return all.slice(from, to + 1).map((e) => e.signet.bytes);
-  }
-}
+/** A store with the semantics of profile §5, in publish order (the DMTP tests' in-memory store). */
+export { ListStore };
 
 export interface Identity {
   keys: SignetKeys;
