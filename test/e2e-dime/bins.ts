@@ -3,20 +3,15 @@
  * of the built packages, each with a hard time limit (a hang is a failure, never a stuck suite), and
  * `dmtpd serve` as a long-running child whose ports are read from its `listening` lines.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, rmdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { REPO_ROOT, binScript, ensurePackagesBuilt, runScript, type BinRun } from '../support/bins.js';
 
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export { REPO_ROOT };
+export type { BinRun };
 const BINS = ['dime', 'signet', 'genrec', 'dmtpd'] as const;
 export type Bin = (typeof BINS)[number];
 
-const binPath = (bin: Bin) => join(REPO_ROOT, 'packages', bin, 'bin', `${bin}.js`);
-
-let built: Promise<void> | undefined;
+const binPath = (bin: Bin) => binScript(bin);
 
 /**
  * `tsc -b` of the four packages (incremental), serialised across test processes with the lock
@@ -24,68 +19,12 @@ let built: Promise<void> | undefined;
  * file elsewhere may be mid-edit); without a dist it fails.
  */
 export function ensureBuilt(): Promise<void> {
-  built ??= (async () => {
-    const lock = join(tmpdir(), 'dime-tsc-build.lock');
-    const deadline = Date.now() + 240_000;
-    for (;;) {
-      try {
-        mkdirSync(lock);
-        break;
-      } catch {
-        try {
-          if (Date.now() - statSync(lock).mtimeMs > 300_000) rmdirSync(lock);
-        } catch {
-          /* gone meanwhile */
-        }
-        if (Date.now() > deadline) throw new Error(`waited too long for ${lock}`);
-        await sleep(250);
-      }
-    }
-    try {
-      const tsc = join(REPO_ROOT, 'node_modules/typescript/bin/tsc');
-      const result = spawnSync(process.execPath, [tsc, '-b', ...BINS.map((b) => `packages/${b}`)], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 230_000 });
-      if (result.status !== 0) {
-        const why = `${result.stdout}${result.stderr}`.trim().split('\n').slice(0, 10).join('\n');
-        const missing = BINS.filter((b) => !existsSync(join(REPO_ROOT, 'packages', b, 'dist', 'cli.js')));
-        if (missing.length > 0) throw new Error(`tsc -b failed and ${missing.join(', ')} have no build:\n${why}`);
-        console.warn(`tsc -b failed; testing the existing builds:\n${why}`);
-      }
-    } finally {
-      rmdirSync(lock);
-    }
-  })();
-  return built;
+  return ensurePackagesBuilt(BINS);
 }
 
-export interface BinRun {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  /** stdout parsed when it is one JSON object. */
-  json?: any;
-}
-
-/** Runs a bin to completion; kills it after `limitMs`. */
+/** Runs a bin to completion (in the repository root unless `cwd`); kills it after `limitMs`. */
 export function run(bin: Bin, args: string[], options: { cwd?: string; limitMs?: number } = {}): Promise<BinRun> {
-  return new Promise((resolvePromise) => {
-    const child = spawn(process.execPath, [binPath(bin), ...args], { cwd: options.cwd ?? REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.limitMs ?? 30_000);
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      const result: BinRun = { code, signal, stdout, stderr };
-      try {
-        if (stdout.trim().startsWith('{')) result.json = JSON.parse(stdout);
-      } catch {
-        /* not JSON */
-      }
-      resolvePromise(result);
-    });
-  });
+  return runScript(binPath(bin), args, { cwd: options.cwd ?? REPO_ROOT, ...(options.limitMs !== undefined ? { limitMs: options.limitMs } : {}) });
 }
 
 /** Runs a bin that must succeed; throws with its output otherwise. */
