@@ -18,7 +18,7 @@ import {
 import { decodeNsec, decodeNsec3, decodeRrsig } from '../dns/rdata.js';
 import type { ResourceRecord, Nsec3Fields } from '../dns/record.js';
 import { nsec3Hash } from './nsec3-hash.js';
-import { displayName, verifyRrset, type VerifyOptions } from './rrsig.js';
+import { displayName, ownerLabelCount, verifyRrset, type VerifyOptions } from './rrsig.js';
 
 export interface DenialContext extends VerifyOptions {
   /** The zone that must have signed the proof, and its validated DNSKEY RRset. */
@@ -51,7 +51,7 @@ function verifyProofRecords(records: ResourceRecord[], all: ReadonlyArray<Resour
     if (v.status !== 'secure') return bogus(v.reason);
     // NSEC/NSEC3 records are never synthesised from a wildcard (RFC 4592 §4.5): one whose RRSIG has
     // fewer labels than its owner is a wildcard's NSEC replayed under another name.
-    if (v.verdict!.rrsig!.labels < nameToLabels(rr.name).length) return bogus(`${rr.type} ${displayName(rr.name)} is a wildcard expansion; it proves nothing`);
+    if (v.verdict!.rrsig!.labels < ownerLabelCount(rr.name)) return bogus(`${rr.type} ${displayName(rr.name)} is a wildcard expansion; it proves nothing`);
   }
   return undefined;
 }

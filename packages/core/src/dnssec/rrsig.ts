@@ -36,7 +36,8 @@ export interface VerifyOptions {
   budget: WorkBudget;
 }
 
-function ownerLabelCount(owner: string): number {
+/** Labels an RRSIG over `owner` must count: the root and a leading `*` left out (RFC 4034 §3.1.3). */
+export function ownerLabelCount(owner: string): number {
   const labels = nameToLabels(owner);
   return labels.length > 0 && labels[0]!.length === 1 && labels[0]![0] === 0x2a ? labels.length - 1 : labels.length;
 }
