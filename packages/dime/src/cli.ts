@@ -3,35 +3,17 @@
  * `commands/index.ts`, runs it, and maps failures to one stderr line, a JSON `error` object and the
  * exit status. The work is in @dime/core; commands only parse, call and print.
  */
-import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { processOutput, reportFailure, type Output } from '@dime/core/io';
+import { configureBinProgram, processOutput, reportFailure, type Output } from '@dime/core/io';
 import * as commands from './commands/index.js';
 import type { CliContext, MainOptions } from './context.js';
 
 export type { MainOptions } from './context.js';
 
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return pkg.version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
-}
-
 export function buildProgram(ctx: CliContext): Command {
-  const program = new Command('dime');
-  program
-    .description('Resolve and verify DIME signets; inspect DIME records and DNSSEC (profile §6)')
-    .helpOption('-h, --help', 'show this help')
-    .version(packageVersion(), '--version', 'print the version')
-    .exitOverride()
-    .configureOutput({
-      writeOut: (text) => ctx.output.out(text),
-      writeErr: (text) => ctx.output.err(text),
-      outputError: (text, write) => write(`dime: ${text}`),
-    });
+  const program = configureBinProgram(new Command('dime'), 'dime', import.meta.url, ctx.output).description(
+    'Resolve and verify DIME signets; inspect DIME records and DNSSEC (profile §6)'
+  );
   for (const register of Object.values(commands)) {
     const command = register(program, ctx);
     command.helpOption('-h, --help', 'show this help').exitOverride().configureOutput(program.configureOutput());

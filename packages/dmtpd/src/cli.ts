@@ -2,23 +2,13 @@
  * `dmtpd init|publish|serve` (profile §6 `dmtpd`). This file parses flags and prints; the DX directory,
  * the store and publishing live in `dx.ts`, `store.ts`, `publish.ts`, the protocol in @dime/core/dmtp.
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { printJson, processOutput, readInputFile, reportFailure, usageError, type Output } from '@dime/core';
+import { configureBinProgram, printJson, processOutput, readInputFile, reportFailure, usageError, type Output } from '@dime/core';
 import { formatHostPort } from '@dime/core/dmtp';
 import { DEFAULT_DIR, DEFAULT_LISTEN, initDx, openDxStore, startDx } from './dx.js';
 import { publishSignet, type PublishResult } from './publish.js';
 
 export const BIN = 'dmtpd';
-
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return pkg.version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
-}
 
 interface CommonOptions {
   dir: string;
@@ -57,17 +47,9 @@ export async function main(argv: string[], output: Output = processOutput): Prom
   const debug = argv.includes('--debug');
   let jsonBase: Record<string, unknown> = {};
 
-  const program = new Command()
-    .name(BIN)
-    .description('The DX: a DMTP signet server (implicit TLS, optional dual mode) with its SQLite store.')
-    .version(packageVersion(), '--version', 'print the version')
-    .helpOption('-h, --help', 'show this help')
-    .exitOverride()
-    .configureOutput({
-      writeOut: (text) => output.out(text),
-      writeErr: (text) => output.err(text),
-      outputError: (text, write) => write(`${BIN}: ${text}`),
-    });
+  const program = configureBinProgram(new Command().name(BIN), BIN, import.meta.url, output).description(
+    'The DX: a DMTP signet server (implicit TLS, optional dual mode) with its SQLite store.'
+  );
 
   program
     .command('init')

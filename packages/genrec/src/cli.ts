@@ -2,9 +2,8 @@
  * `genrec`: emit and check the DIME management record (profile §6 `genrec`). This file only parses
  * flags and picks the mode; `generate.ts` and `check.ts` read files, call @dime/core and print.
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { processOutput, reportFailure, usageError, type Output } from '@dime/core';
+import { configureBinProgram, processOutput, reportFailure, usageError, type Output } from '@dime/core';
 import { runGenerate } from './generate.js';
 import { runCheck } from './check.js';
 
@@ -27,24 +26,12 @@ export interface GenrecOptions {
   debug: boolean;
 }
 
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return pkg.version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
-}
-
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 function buildProgram(output: Output): Command {
-  return new Command()
-    .name(BIN)
+  return configureBinProgram(new Command().name(BIN), BIN, import.meta.url, output)
     .description('Emit or check the DIME management record (TXT at _dx.<domain>).')
     .usage('-k ORGKEYS [-k KEYS…] [-c CERT…] [options]  |  --check TEXT|-  |  --check-file FILE')
-    .version(packageVersion(), '--version', 'print the version')
-    .helpOption('-h, --help', 'show this help')
     .option('-k, --key <file>', 'org keys file (any dialect), ED25519 PRIVATE KEY PEM or PKCS#8 Ed25519 PEM; repeatable, one pok= each', collect)
     .option('-c, --cert <pem>', 'DX certificate (PEM or DER); repeatable, one tls= each, signed by the first -k', collect)
     .option('-p, --policy <policy>', 'experimental | mixed | strict (default experimental)')
@@ -59,13 +46,7 @@ function buildProgram(output: Output): Command {
     .option('--json', 'print one JSON object on stdout')
     .addOption(new Option('-v, --verbose', 'more detail (repeatable); reports unknown fields').argParser((_v: string, previous: number) => previous + 1).default(0))
     .option('--debug', 'print a stack trace on failure')
-    .allowExcessArguments(false)
-    .exitOverride()
-    .configureOutput({
-      writeOut: (text) => output.out(text),
-      writeErr: (text) => output.err(text),
-      outputError: (text, write) => write(`${BIN}: ${text}`),
-    });
+    .allowExcessArguments(false);
 }
 
 /** Flags that make a record; none of them belongs with --check. */

@@ -3,27 +3,19 @@
  * verifies alice@example.test with the real `dime`, prints every command with its output and tears
  * it down; `up` builds it and keeps it running until Ctrl-C. The work is in world.ts.
  */
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { DimeError } from '@dime/core/errors';
-import { printJson, processOutput, reportFailure, type Output } from '@dime/core/io';
+import { configureBinProgram, printJson, processOutput, reportFailure, type Output } from '@dime/core/io';
 import { displayCommand, type BinRun } from './bins.js';
 import { buildLabWorld, type LabWorld } from './world.js';
 
 export const BIN = 'dime-lab';
 /** The DX port libdime clients use; the lab takes it only when it can bind it. */
 export const DMTP_PORT = 26;
-
-function packageVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
-}
 
 /** True when 127.0.0.1:port can be listened on now (port 26 needs root or CAP_NET_BIND_SERVICE). */
 export function portBindable(port: number, host = '127.0.0.1'): Promise<boolean> {
@@ -220,17 +212,9 @@ async function up(options: UpOptions, output: Output, stopSignal?: AbortSignal):
 }
 
 function buildProgram(output: Output, stopSignal: AbortSignal | undefined, result: { code: number }): Command {
-  const program = new Command()
-    .name(BIN)
-    .description('A complete local DIME world: a DNSSEC-signed . → test. → example.test. hierarchy and a DX, built with the real bins')
-    .version(packageVersion(), '--version', 'print the version')
-    .helpOption('-h, --help', 'show this help')
-    .exitOverride()
-    .configureOutput({
-      writeOut: (text) => output.out(text),
-      writeErr: (text) => output.err(text),
-      outputError: (text, write) => write(`${BIN}: ${text}`),
-    });
+  const program = configureBinProgram(new Command().name(BIN), BIN, import.meta.url, output).description(
+    'A complete local DIME world: a DNSSEC-signed . → test. → example.test. hierarchy and a DX, built with the real bins'
+  );
   const dnsOption = () => new Option('--dns <server>', 'who serves the zones: lab (our signer and server) or bind (dnssec-signzone and named; needs root)').choices(['lab', 'bind']).default('lab');
   program
     .command('demo')

@@ -2,9 +2,8 @@
  * `signet` entry point (profile §6): parses flags with commander, picks the one action asked for,
  * and hands over to `commands/`. All the signet work is in @dime/core.
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { processOutput, reportFailure, usageError, SIGNET_DIALECTS, type Output } from '@dime/core';
+import { configureBinProgram, processOutput, reportFailure, usageError, SIGNET_DIALECTS, type Output } from '@dime/core';
 import type { CommandContext, SignetFlags } from './context.js';
 import { terminalPrompter, type Prompter } from './prompt.js';
 import { runGenerate } from './commands/generate.js';
@@ -54,27 +53,10 @@ const OPTION_SCOPE: Record<string, { flag: string; actions: readonly Action[] }>
   force: { flag: '--force', actions: ['generate', 'sign'] },
 };
 
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return pkg.version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
-}
-
 function buildProgram(output: Output): Command {
-  const program = new Command('signet');
+  const program = configureBinProgram(new Command('signet'), 'signet', import.meta.url, output);
   program
     .description('Generate, sign, dump, verify and fingerprint DIME signets (profile §6)')
-    .helpOption('-h, --help', 'show this help')
-    .version(packageVersion(), '--version', 'print the version')
-    .exitOverride()
-    .configureOutput({
-      writeOut: (text) => output.out(text),
-      writeErr: (text) => output.err(text),
-      outputError: (text, write) => write(`signet: ${text.replace(/^error: /, 'error: ')}`),
-    })
     .option('-g, --generate <id>', 'create an org signet (id = domain) or an SSR (id = user@domain) and its keys file')
     .option('-s, --sign <address>', 'sign the SSR given by -r with the org keys given by -k: a user signet')
     .option('-d, --dump <file>', 'print the fields and fingerprints of a signet, SSR or keys file')
