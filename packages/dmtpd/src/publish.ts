@@ -54,9 +54,16 @@ function nameOf(obj: SignetObject, type: 'org' | 'user', options: PublishOptions
   return name;
 }
 
-/** Validates `input` (armor or binary) and stores it; returns what happened. Throws DimeError. */
+/**
+ * Validates `input` (armor or binary) and stores it; returns what happened. Throws DimeError. The
+ * checks against the current signets and the insert are one transaction (concurrent publishers).
+ */
 export function publishSignet(store: DxStore, input: Uint8Array | string, options: PublishOptions = {}): PublishResult {
   const obj = decodeSignetObject(input);
+  return store.exclusive(() => publishDecoded(store, obj, options));
+}
+
+function publishDecoded(store: DxStore, obj: SignetObject, options: PublishOptions): PublishResult {
   if (obj.type !== 'org' && obj.type !== 'user') {
     throw badInput(obj.type === 'ssr' ? 'an SSR is not published; the org signs it into a user signet first (signet -s)' : 'a keys file is never published');
   }

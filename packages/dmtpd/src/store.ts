@@ -67,6 +67,11 @@ export interface DxStore extends SignetStore {
   /** Every signet of `name`, in publish order. */
   all(name: string): StoredSignet[];
   insert(signet: NewSignet): StoredSignet;
+  /**
+   * Runs `fn` as one write transaction: other writers (another `dmtpd publish`) wait until it ends, so
+   * what `fn` read is still current when it inserts. Readers (the server) are not blocked.
+   */
+  exclusive<T>(fn: () => T): T;
   getMeta(key: string): string | undefined;
   setMeta(key: string, value: string): void;
   close(): void;
@@ -207,6 +212,10 @@ export class SqliteStore implements DxStore {
     });
     const seq = run.immediate();
     return { ...signet, seq, publishedAt };
+  }
+
+  exclusive<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
   }
 
   getMeta(key: string): string | undefined {
