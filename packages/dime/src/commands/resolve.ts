@@ -61,6 +61,10 @@ function checkCombinations(name: string, flags: ResolveFlags): void {
   if (flags.end !== undefined && !flags.history) throw usageError('-e/--end is the end of a -H/--history chain; it needs -H');
   if (flags.recordInsecure && flags.recordFile === undefined) throw usageError('-0 applies to a record read with -i/--record-file; it needs -i');
   if (flags.ipv4 && flags.ipv6) throw usageError('-4 and -6 cannot be combined');
+  const literal = flags.dx === undefined ? 0 : isIP(flags.dx.replace(/^\[(.*)\]$/, '$1'));
+  if ((flags.ipv4 && literal === 6) || (flags.ipv6 && literal === 4)) {
+    throw usageError(`--dx ${flags.dx}: an IPv${literal} address cannot be reached with ${flags.ipv4 ? '-4' : '-6'}`);
+  }
   if (flags.output !== undefined && (flags.check || flags.history)) throw usageError('-o/--output writes a verified signet; it does not apply to -c or -H');
   if (flags.force && flags.output === undefined) throw usageError('--force only applies to -o/--output');
 }
