@@ -22,6 +22,8 @@ export function typeArgument(text: string): string {
   if (['OPT', 'ANY', 'AXFR', 'IXFR', 'MAILA', 'MAILB', 'TKEY', 'TSIG'].includes(name)) {
     throw usageError(`type ${name}: a meta type, not an RRset that can be validated`);
   }
+  // RFC 4035 §2.2: RRSIGs are not signed themselves, so an RRSIG "RRset" would be bogus by construction.
+  if (name === 'RRSIG') throw usageError('type RRSIG: signatures are not signed themselves; look up the type they cover');
   return name;
 }
 
