@@ -132,6 +132,13 @@ describe('per-RRSIG checks (RFC 4035 §5.3.1)', () => {
     }
   });
 
+  it('a 512-bit RSASHA256 key is used, as RFC 5702 §2 allows (512 to 4096 bits)', () => {
+    const privateKey = generateKeyPairSync('rsa', { modulusLength: 512, publicExponent: 65537 }).privateKey;
+    const k: ZoneKey = { algorithm: 8, flags: 256, privateKey };
+    const s = [txt('a.ex.test.', 'x')];
+    expect(check(s, [rrsigWith(s, k, 'ex.test.')], [keyRecord('ex.test.', dnskeyRdataOf(k))]).status).toBe('secure');
+  });
+
   it('Ed448 signs and verifies; RSA with exponent 3 at 1024 and 4096 bits verifies', () => {
     const ed448 = generateZoneKey(16, 256);
     const s = [txt('a.ex.test.', 'x')];
