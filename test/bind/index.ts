@@ -19,8 +19,8 @@ export {
   EXPIRED_EXPIRATION,
 } from './world.js';
 export type { BindVariant, Breakage, ZoneSpec, BuiltZone, BindWorld, BindWorldOptions } from './world.js';
-export { startNamed } from './named.js';
-export type { NamedProcess, StartNamedOptions } from './named.js';
+export { startNamed } from '../../packages/lab/src/bind-world.js';
+export type { NamedProcess, StartNamedOptions } from '../../packages/lab/src/bind-world.js';
 export { buildOwnSignedHierarchy } from './own-signer.js';
 export type { OwnSignedHierarchy, OwnSignedOptions } from './own-signer.js';
 export { startDnsProxy, stripDenialProofs, stripDenialProofsFor } from './dns-proxy.js';

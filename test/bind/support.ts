@@ -4,30 +4,11 @@
  * Locally a missing piece skips the tests with a printed notice; under DIME_REQUIRE_BIND=1 (CI) it
  * fails them (profile §7).
  */
-import { spawnSync } from 'node:child_process';
+import { ensureLoopbackAddress, hasCommand } from '../../packages/lab/src/bind-world.js';
+
+export { ensureLoopbackAddress };
 
 export const BIND_TOOLS = ['named', 'dnssec-keygen', 'dnssec-signzone', 'dnssec-dsfromkey', 'delv', 'dig'] as const;
-
-function hasCommand(name: string): boolean {
-  const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
-  return found.status === 0 && found.stdout.trim() !== '';
-}
-
-function addressPresent(address: string): boolean {
-  const shown = spawnSync('ip', ['-4', '-o', 'addr', 'show', 'dev', 'lo'], { encoding: 'utf8' });
-  return shown.status === 0 && new RegExp(`inet ${address.replace(/\./g, '\\.')}/`).test(shown.stdout);
-}
-
-/**
- * Adds `address/32` to `lo` unless it is there. Returns why it could not, or undefined. Addresses
- * are left in place afterwards: other test files may be using them at the same moment.
- */
-export function ensureLoopbackAddress(address: string): string | undefined {
-  if (addressPresent(address)) return undefined;
-  const added = spawnSync('ip', ['addr', 'add', `${address}/32`, 'dev', 'lo'], { encoding: 'utf8' });
-  if (added.status === 0 || /File exists/.test(added.stderr) || addressPresent(address)) return undefined;
-  return `cannot add ${address} to lo (${(added.stderr || added.error?.message || 'ip failed').trim()})`;
-}
 
 let cached: string | null | undefined;
 
@@ -41,8 +22,9 @@ export function bindUnavailableReason(addresses: readonly string[] = []): string
   }
   if (cached !== null) return cached;
   for (const address of addresses) {
+    // Says when the cause is not being root.
     const why = ensureLoopbackAddress(address);
-    if (why) return process.getuid?.() === 0 ? why : `${why}; extra loopback addresses need root`;
+    if (why) return why;
   }
   return undefined;
 }

@@ -10,16 +10,25 @@
  * their `dsset-` appended to the parent). Broken zones are made the way they break in real life:
  * an RRSIG re-made with past dates, a TXT edited after signing, a DS for a key never published, an
  * RRSIG deleted. All servers share one port (BIND's `port` option is also the port it asks others
- * on), so each world takes one free port and any number of worlds can run side by side.
+ * on), so each world takes one free port and any number of worlds can run side by side. The BIND
+ * building blocks (named.conf with views, loopback addresses, named, dnssec-keygen/-signzone) are
+ * @dime/lab's (packages/lab/src/bind-world.ts), imported from source so no build is needed.
  */
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startNamed, type NamedProcess } from './named.js';
+import {
+  dnssecKeygen,
+  freeBindPort,
+  runBindTool,
+  signzoneArgs,
+  startBindServers,
+  writeAuthoritativeConf,
+  writeRecursiveConf,
+  zoneDirName,
+  type BindServers,
+} from '../../packages/lab/src/bind-world.js';
 
 export type BindVariant = 'rsasha256-nsec3' | 'ecdsap256sha256-nsec' | 'ed25519-nsec' | 'ecdsap256sha256-nsec3-optout';
 /** The matrix every BIND test runs; the opt-out variant has tests of its own. */
@@ -179,39 +188,14 @@ function nsName(zone: string): string {
   return zone === '.' ? 'ns.root.' : `ns.${zone}`;
 }
 
-function dirName(zone: string): string {
-  return zone === '.' ? 'root' : zone.replace(/\.$/, '');
-}
-
-function run(command: string, args: string[], cwd: string): string {
-  try {
-    return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
-  } catch (err) {
-    const e = err as { stderr?: string; message: string };
-    throw new Error(`${command} ${args.join(' ')} failed: ${(e.stderr ?? e.message).trim()}`);
-  }
-}
-
-/** Generates a key; returns its tag. `dnssec-keygen` prints `K<zone>+<alg>+<tag>`. */
+/** Generates a key; returns its tag. */
 function keygen(zone: string, spec: VariantSpec, ksk: boolean, keyDir: string): number {
-  const args = ['-q', '-K', keyDir, '-a', spec.algorithm];
   const bits = ksk ? spec.kskBits : spec.zskBits;
-  if (bits) args.push('-b', String(bits));
-  if (ksk) args.push('-f', 'KSK');
-  args.push(zone);
-  const out = run('dnssec-keygen', args, keyDir).trim();
-  const match = /\+(\d{3})\+(\d{5})$/.exec(out);
-  if (!match) throw new Error(`dnssec-keygen printed ${JSON.stringify(out)}`);
-  return Number(match[2]);
+  return dnssecKeygen({ zone, keyDir, algorithm: spec.algorithm, ksk, ...(bits ? { bits } : {}) });
 }
 
 function signArgs(zone: string, spec: VariantSpec, dir: string, output: string, input: string, window?: [string, string]): string[] {
-  const args = ['-S', '-K', dir, '-d', dir, '-o', zone, '-O', 'full', '-f', output];
-  if (window) args.push('-P', '-s', window[0], '-e', window[1]);
-  else args.push('-e', 'now+30d');
-  if (spec.nsec3) args.push('-3', spec.nsec3.salt, '-H', String(spec.nsec3.iterations), ...(spec.nsec3.optOut ? ['-A'] : []));
-  args.push(input);
-  return args;
+  return signzoneArgs({ zone, keyDir: dir, input, output, ...(window ? { window } : {}), ...(spec.nsec3 ? { nsec3: spec.nsec3 } : {}) });
 }
 
 interface RrLine {
@@ -247,99 +231,16 @@ function zoneText(zone: string, address: string, records: string[], delegations:
   ].join('\n');
 }
 
-async function freePort(): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const port = 20000 + Math.floor(Math.random() * 40000);
-    const ok = await new Promise<boolean>((resolve) => {
-      const server = createServer();
-      server.once('error', () => resolve(false));
-      server.listen(port, RESOLVER_ADDRESS, () => {
-        const udp = createSocket('udp4');
-        udp.once('error', () => server.close(() => resolve(false)));
-        udp.bind(port, RESOLVER_ADDRESS, () => udp.close(() => server.close(() => resolve(true))));
-      });
-    });
-    if (ok) return port;
-  }
-  throw new Error('no free port found for the BIND world');
-}
-
 /** Writes both named configs for `port` and starts the authoritative, then the recursive server. */
-async function startServers(
-  port: number,
-  specs: ZoneSpec[],
-  zones: Record<string, BuiltZone>,
-  authDir: string,
-  recDir: string
-): Promise<{ port: number; authoritative: NamedProcess; recursive: NamedProcess }> {
-  const addresses = specs.map((z) => zones[z.name]!.address);
-  const views = specs.map((z) => {
-    const zone = zones[z.name]!;
-    return [
-      `view "${dirName(z.name)}" {`,
-      `  match-clients { any; };`,
-      `  match-destinations { ${zone.address}; };`,
-      `  recursion no;`,
-      `  zone "${z.name}" { type primary; file "${zone.servedFile}"; };`,
-      `};`,
-    ].join('\n');
-  });
-  const common = ['  listen-on-v6 { none; };', '  pid-file none;', '  session-keyfile none;', '  dnssec-validation no;', '  notify no;'];
-  const authConf = join(authDir, 'named.conf');
-  writeFileSync(
-    authConf,
-    [
-      'options {',
-      `  directory "${authDir}";`,
-      `  listen-on port ${port} { ${addresses.join('; ')}; };`,
-      `  port ${port};`,
-      ...common,
-      '  recursion no;',
-      '  allow-transfer { none; };',
-      '};',
-      'controls { };',
-      ...views,
-      '',
-    ].join('\n')
+async function startServers(port: number, specs: ZoneSpec[], zones: Record<string, BuiltZone>, authDir: string, recDir: string): Promise<{ port: number; servers: BindServers }> {
+  const authoritativeConf = writeAuthoritativeConf(
+    authDir,
+    port,
+    specs.map((z) => ({ zone: z.name, address: zones[z.name]!.address, file: zones[z.name]!.servedFile }))
   );
-  const hints = join(recDir, 'root.hints');
-  writeFileSync(hints, `. 3600000 IN NS ns.root.\nns.root. 3600000 IN A ${zones['.']!.address}\n`);
-  const recConf = join(recDir, 'named.conf');
-  writeFileSync(
-    recConf,
-    [
-      'options {',
-      `  directory "${recDir}";`,
-      `  listen-on port ${port} { ${RESOLVER_ADDRESS}; };`,
-      `  port ${port};`,
-      ...common,
-      '  recursion yes;',
-      '  allow-recursion { 127.0.0.0/8; };',
-      '  max-cache-ttl 30;',
-      '  max-ncache-ttl 30;',
-      '  qname-minimization off;',
-      '};',
-      'controls { };',
-      `zone "." { type hint; file "${hints}"; };`,
-      '',
-    ].join('\n')
-  );
-
-  const authoritative: NamedProcess = await startNamed({
-    config: authConf,
-    probe: { address: zones['.']!.address, port, name: '.', type: 'SOA', recurse: false },
-  });
-  let recursive: NamedProcess;
-  try {
-    recursive = await startNamed({
-      config: recConf,
-      probe: { address: RESOLVER_ADDRESS, port, name: '.', type: 'SOA', recurse: true },
-    });
-  } catch (err) {
-    await authoritative.stop();
-    throw err;
-  }
-  return { port, authoritative, recursive };
+  const recursiveConf = writeRecursiveConf(recDir, port, { address: RESOLVER_ADDRESS, rootAddress: zones['.']!.address, maxCacheTtl: 30 });
+  const servers = await startBindServers({ port, authoritativeConf, recursiveConf, rootAddress: zones['.']!.address, resolverAddress: RESOLVER_ADDRESS });
+  return { port, servers };
 }
 
 /**
@@ -376,7 +277,7 @@ export async function startBindWorld(options: BindWorldOptions = {}): Promise<Bi
     const order = [...specs].sort((a, b) => labelsOf(b.name).length - labelsOf(a.name).length);
     for (const z of order) {
       const built = zones[z.name]!;
-      const zoneDir = join(dir, 'zones', dirName(z.name));
+      const zoneDir = join(dir, 'zones', zoneDirName(z.name));
       mkdirSync(zoneDir, { recursive: true });
       const delegations: string[] = [];
       for (const child of specs.filter((c) => parentOf(c.name, names) === z.name)) {
@@ -399,7 +300,7 @@ export async function startBindWorld(options: BindWorldOptions = {}): Promise<Bi
       built.ksk = keygen(z.name, spec, true, zoneDir);
       built.zsk = keygen(z.name, spec, false, zoneDir);
       const signed = join(zoneDir, 'zone.signed');
-      run('dnssec-signzone', signArgs(z.name, spec, zoneDir, signed, input), zoneDir);
+      runBindTool('dnssec-signzone', signArgs(z.name, spec, zoneDir, signed, input), zoneDir);
       const dsset = readFileSync(join(zoneDir, `dsset-${z.name === '.' ? '.' : z.name}`), 'utf8')
         .split('\n')
         .filter((l) => l.trim() !== '');
@@ -411,7 +312,7 @@ export async function startBindWorld(options: BindWorldOptions = {}): Promise<Bi
         case 'expired-rrsig': {
           // Same keys, past window; only the _dx TXT signature is swapped in.
           const past = join(zoneDir, 'zone.past');
-          run('dnssec-signzone', signArgs(z.name, spec, zoneDir, past, input, [EXPIRED_INCEPTION, EXPIRED_EXPIRATION]), zoneDir);
+          runBindTool('dnssec-signzone', signArgs(z.name, spec, zoneDir, past, input, [EXPIRED_INCEPTION, EXPIRED_EXPIRATION]), zoneDir);
           const pastSig = readFileSync(past, 'utf8').split('\n').filter((l) => isDxTxtSig(l, dxOwner));
           if (pastSig.length !== 1) throw new Error(`expected one past RRSIG TXT for ${dxOwner}, got ${pastSig.length}`);
           lines = lines.map((l) => (isDxTxtSig(l, dxOwner) ? pastSig[0]! : l));
@@ -440,7 +341,7 @@ export async function startBindWorld(options: BindWorldOptions = {}): Promise<Bi
           mkdirSync(ghostDir);
           const ghostTag = keygen(z.name, spec, true, ghostDir);
           const keyFile = readdirSync(ghostDir).find((f) => f.endsWith('.key'))!;
-          const ds = run('dnssec-dsfromkey', ['-2', join(ghostDir, keyFile)], ghostDir).trim();
+          const ds = runBindTool('dnssec-dsfromkey', ['-2', join(ghostDir, keyFile)], ghostDir).trim();
           dsLines.set(z.name, [ds]);
           built.ghostDsTag = ghostTag;
           break;
@@ -476,15 +377,15 @@ export async function startBindWorld(options: BindWorldOptions = {}): Promise<Bi
     mkdirSync(authDir);
     mkdirSync(recDir);
     // Another world may take the port between our check and named's bind: then try another one.
-    let started: { port: number; authoritative: NamedProcess; recursive: NamedProcess } | undefined;
+    let started: { port: number; servers: BindServers } | undefined;
     for (let attempt = 1; !started; attempt++) {
       try {
-        started = await startServers(await freePort(), specs, zones, authDir, recDir);
+        started = await startServers(await freeBindPort(RESOLVER_ADDRESS), specs, zones, authDir, recDir);
       } catch (err) {
         if (attempt >= 3 || !/address in use/.test((err as Error).message)) throw err;
       }
     }
-    const { port, authoritative, recursive } = started;
+    const { port, servers } = started;
     return {
       variant,
       domain: DOMAIN,
@@ -495,9 +396,9 @@ export async function startBindWorld(options: BindWorldOptions = {}): Promise<Bi
       dnskeyAnchorFile,
       dir,
       zones,
-      logs: () => ({ authoritative: authoritative.log(), recursive: recursive.log() }),
+      logs: () => ({ authoritative: servers.authoritative.log(), recursive: servers.recursive.log() }),
       async stop() {
-        await Promise.all([recursive.stop(), authoritative.stop()]);
+        await servers.stop();
         cleanupDir();
       },
     };

@@ -12,15 +12,25 @@
  * NSEC), children first, each child's `dsset-` appended to its parent. The extra loopback addresses
  * need root (`ip addr add`). Both named share one free port (BIND's `port` option is also the port it
  * asks other servers on). A re-signed zone is served by restarting both named (no stale cache).
- * The harness in test/bind is not importable from a package, so this is its small twin.
+ * The building blocks (named.conf, loopback addresses, named, signing) are bind-world.ts's, shared
+ * with the test/bind harness.
  */
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createSocket } from 'node:dgram';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { DimeError } from '@dime/core/errors';
+import {
+  dnssecKeygen,
+  dnssecSignzone,
+  ensureLoopbackAddress,
+  freeBindPort,
+  hasCommand,
+  readDsset,
+  startBindServers,
+  writeAuthoritativeConf,
+  writeRecursiveConf,
+  zoneDirName,
+  type BindServers,
+} from './bind-world.js';
 import {
   LAB_ZONE_NAMES,
   childOf,
@@ -41,26 +51,8 @@ export const BIND_ZONE_ADDRESSES: Readonly<Record<LabZoneName, string>> = {
   'test.': '127.0.53.3',
   'example.test.': '127.0.53.4',
 };
-const NAMED_START_TIMEOUT_MS = 20_000;
 
-function hasCommand(name: string): boolean {
-  const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
-  return found.status === 0 && found.stdout.trim() !== '';
-}
-
-function addressPresent(address: string): boolean {
-  const shown = spawnSync('ip', ['-4', '-o', 'addr', 'show', 'dev', 'lo'], { encoding: 'utf8' });
-  return shown.status === 0 && shown.stdout.includes(`inet ${address}/`);
-}
-
-/** Adds `address/32` to `lo` unless present (left in place: others may use it). Returns why not. */
-export function ensureLoopbackAddress(address: string): string | undefined {
-  if (addressPresent(address)) return undefined;
-  const added = spawnSync('ip', ['addr', 'add', `${address}/32`, 'dev', 'lo'], { encoding: 'utf8' });
-  if (added.status === 0 || /File exists/.test(added.stderr) || addressPresent(address)) return undefined;
-  const why = (added.stderr || added.error?.message || 'ip failed').trim();
-  return `cannot add ${address} to lo (${why})${process.getuid?.() === 0 ? '' : '; extra loopback addresses need root'}`;
-}
+export { ensureLoopbackAddress };
 
 /** Why `--dns bind` cannot run here (missing tools, no root for the addresses), or undefined. */
 export function bindUnavailableReason(): string | undefined {
@@ -73,97 +65,8 @@ export function bindUnavailableReason(): string | undefined {
   return undefined;
 }
 
-function run(command: string, args: string[], cwd: string): string {
-  try {
-    return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
-  } catch (err) {
-    const e = err as { stderr?: string; message: string };
-    throw new DimeError('PROTOCOL', `${command} ${args.join(' ')}: ${(e.stderr || e.message).trim().split('\n').pop()}`);
-  }
-}
-
-async function freePort(host: string): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const port = 20000 + Math.floor(Math.random() * 40000);
-    const ok = await new Promise<boolean>((resolve) => {
-      const server = createServer();
-      server.once('error', () => resolve(false));
-      server.listen(port, host, () => {
-        const udp = createSocket('udp4');
-        udp.once('error', () => server.close(() => resolve(false)));
-        udp.bind(port, host, () => udp.close(() => server.close(() => resolve(true))));
-      });
-    });
-    if (ok) return port;
-  }
-  throw new DimeError('NETWORK', 'no free port for BIND');
-}
-
-interface Named {
-  log(): string;
-  stop(): Promise<void>;
-}
-
-const live = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of live) child.kill('SIGKILL');
-});
-
-function digAnswers(address: string, port: number, name: string, recurse: boolean): boolean {
-  const r = spawnSync('dig', [`@${address}`, '-p', String(port), recurse ? '+rec' : '+norec', '+time=1', '+tries=1', '+short', name, 'SOA'], {
-    encoding: 'utf8',
-    timeout: 5000,
-  });
-  return r.status === 0 && r.stdout.trim() !== '' && !/timed out|communications error/.test(r.stdout);
-}
-
-/** `named -g` with our config, waited for until `dig` gets an answer; bounded everywhere. */
-async function startNamed(config: string, probe: { address: string; port: number; recurse: boolean }): Promise<Named> {
-  const child = spawn('named', ['-g', '-n', '1', '-c', config], { stdio: ['ignore', 'ignore', 'pipe'] });
-  live.add(child);
-  let output = '';
-  let exited = false;
-  child.stderr!.setEncoding('utf8').on('data', (c: string) => (output += c));
-  const exitedPromise = new Promise<void>((resolve) =>
-    child.once('exit', () => {
-      exited = true;
-      live.delete(child);
-      resolve();
-    })
-  );
-  const stop = async (): Promise<void> => {
-    if (exited) return;
-    child.kill('SIGTERM');
-    const gone = await Promise.race([exitedPromise.then(() => true), sleep(5000).then(() => false)]);
-    if (!gone) {
-      child.kill('SIGKILL');
-      await exitedPromise;
-    }
-  };
-  const tail = () => output.trim().split('\n').slice(-8).join('\n');
-  const deadline = Date.now() + NAMED_START_TIMEOUT_MS;
-  for (;;) {
-    if (exited) throw new DimeError('NETWORK', `named (${config}) exited before answering:\n${tail()}`);
-    if (/not loaded due to errors|loading configuration: failure|address in use/.test(output)) {
-      await stop();
-      throw new DimeError('NETWORK', `named (${config}) failed to start:\n${tail()}`);
-    }
-    if (/running/.test(output) && digAnswers(probe.address, probe.port, '.', probe.recurse)) break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new DimeError('NETWORK', `named (${config}) did not answer in time:\n${tail()}`);
-    }
-    await sleep(100);
-  }
-  return { log: () => output, stop };
-}
-
 export interface BindDnsOptions extends Omit<LabZoneContent, 'serverAddress'> {
   dir: string;
-}
-
-function fileStem(zone: string): string {
-  return zone === '.' ? 'root' : zone.slice(0, -1);
 }
 
 export async function startBindDns(options: BindDnsOptions): Promise<LabDns> {
@@ -175,23 +78,18 @@ export async function startBindDns(options: BindDnsOptions): Promise<LabDns> {
   const windows = new Map<LabZoneName, SignatureWindow>();
   const zoneFiles: Record<string, string> = {};
 
-  const zoneDir = (zone: LabZoneName) => join(base, fileStem(zone));
-  const keygen = (zone: LabZoneName, ksk: boolean) =>
-    run('dnssec-keygen', ['-q', '-K', zoneDir(zone), '-a', 'ECDSAP256SHA256', ...(ksk ? ['-f', 'KSK'] : []), zone], zoneDir(zone));
+  const zoneDir = (zone: LabZoneName) => join(base, zoneDirName(zone));
+  const keygen = (zone: LabZoneName, ksk: boolean) => dnssecKeygen({ zone, keyDir: zoneDir(zone), algorithm: 'ECDSAP256SHA256', ksk });
   const sign = (zone: LabZoneName): void => {
     const d = zoneDir(zone);
     const child = childOf(zone);
-    const ds = child ? readFileSync(join(zoneDir(child), `dsset-${child}`), 'utf8') : '';
+    const ds = child ? readDsset(zoneDir(child), child) : '';
     const input = join(d, 'zone.db');
     writeFileSync(input, `${labZoneText(zone, content)}${ds}`);
     const window = windows.get(zone) ?? currentWindow();
     const output = join(d, 'zone.signed');
-    // -P: no post-signing check, so that an expired window can be produced on purpose.
-    run(
-      'dnssec-signzone',
-      ['-S', '-K', d, '-d', d, '-o', zone, '-O', 'full', '-P', '-s', signzoneTime(window.inception), '-e', signzoneTime(window.expiration), '-f', output, input],
-      d
-    );
+    // Always an explicit window (with -P, no post-signing check), so that an expired one can be produced on purpose.
+    dnssecSignzone({ zone, keyDir: d, input, output, window: [signzoneTime(window.inception), signzoneTime(window.expiration)] });
     zoneFiles[zone] = output;
   };
   for (const zone of [...LAB_ZONE_NAMES].reverse()) {
@@ -201,75 +99,27 @@ export async function startBindDns(options: BindDnsOptions): Promise<LabDns> {
     sign(zone);
   }
   const trustAnchorFile = join(base, 'root-anchor.ds');
-  writeFileSync(trustAnchorFile, readFileSync(join(zoneDir('.'), 'dsset-.'), 'utf8'));
+  writeFileSync(trustAnchorFile, readDsset(zoneDir('.'), '.'));
 
-  const port = await freePort(BIND_RESOLVER_ADDRESS);
+  const port = await freeBindPort(BIND_RESOLVER_ADDRESS);
   const authDir = join(base, 'authoritative');
   const recDir = join(base, 'recursive');
   mkdirSync(authDir, { recursive: true });
   mkdirSync(recDir, { recursive: true });
-  const common = ['  listen-on-v6 { none; };', '  pid-file none;', '  session-keyfile none;', '  dnssec-validation no;', '  notify no;'];
-  const authConf = join(authDir, 'named.conf');
-  writeFileSync(
-    authConf,
-    [
-      'options {',
-      `  directory "${authDir}";`,
-      `  listen-on port ${port} { ${Object.values(BIND_ZONE_ADDRESSES).join('; ')}; };`,
-      `  port ${port};`,
-      ...common,
-      '  recursion no;',
-      '  allow-transfer { none; };',
-      '};',
-      'controls { };',
-      ...LAB_ZONE_NAMES.map((zone) =>
-        [
-          `view "${fileStem(zone)}" {`,
-          '  match-clients { any; };',
-          `  match-destinations { ${BIND_ZONE_ADDRESSES[zone]}; };`,
-          '  recursion no;',
-          `  zone "${zone}" { type primary; file "${join(zoneDir(zone), 'zone.signed')}"; };`,
-          '};',
-        ].join('\n')
-      ),
-      '',
-    ].join('\n')
+  const authoritativeConf = writeAuthoritativeConf(
+    authDir,
+    port,
+    LAB_ZONE_NAMES.map((zone) => ({ zone, address: BIND_ZONE_ADDRESSES[zone], file: join(zoneDir(zone), 'zone.signed') }))
   );
-  const hints = join(recDir, 'root.hints');
-  writeFileSync(hints, `. 3600000 IN NS ns.root.\nns.root. 3600000 IN A ${BIND_ZONE_ADDRESSES['.']}\n`);
-  const recConf = join(recDir, 'named.conf');
-  writeFileSync(
-    recConf,
-    [
-      'options {',
-      `  directory "${recDir}";`,
-      `  listen-on port ${port} { ${BIND_RESOLVER_ADDRESS}; };`,
-      `  port ${port};`,
-      ...common,
-      '  recursion yes;',
-      '  allow-recursion { 127.0.0.0/8; };',
-      '  qname-minimization off;',
-      '};',
-      'controls { };',
-      `zone "." { type hint; file "${hints}"; };`,
-      '',
-    ].join('\n')
-  );
+  const recursiveConf = writeRecursiveConf(recDir, port, { address: BIND_RESOLVER_ADDRESS, rootAddress: BIND_ZONE_ADDRESSES['.'] });
 
-  let servers: Named[] = [];
+  let servers: BindServers | undefined;
   const start = async () => {
-    const authoritative = await startNamed(authConf, { address: BIND_ZONE_ADDRESSES['.'], port, recurse: false });
-    try {
-      const recursive = await startNamed(recConf, { address: BIND_RESOLVER_ADDRESS, port, recurse: true });
-      servers = [recursive, authoritative];
-    } catch (err) {
-      await authoritative.stop();
-      throw err;
-    }
+    servers = await startBindServers({ port, authoritativeConf, recursiveConf, rootAddress: BIND_ZONE_ADDRESSES['.'], resolverAddress: BIND_RESOLVER_ADDRESS });
   };
   const stop = async () => {
-    await Promise.all(servers.map((s) => s.stop()));
-    servers = [];
+    await servers?.stop();
+    servers = undefined;
   };
   await start();
   return {
@@ -291,5 +141,5 @@ export async function startBindDns(options: BindDnsOptions): Promise<LabDns> {
 
 /** The key files `dnssec-keygen` made for a zone (for the README and debugging). */
 export function bindKeyFiles(dir: string, zone: LabZoneName): string[] {
-  return readdirSync(join(dir, 'bind', fileStem(zone))).filter((f) => /^K.*\.(key|private)$/.test(f));
+  return readdirSync(join(dir, 'bind', zoneDirName(zone))).filter((f) => /^K.*\.(key|private)$/.test(f));
 }

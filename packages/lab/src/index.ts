@@ -11,6 +11,21 @@ export type { LabDnsOptions } from './lab-dns.js';
 export { startBindDns, bindUnavailableReason, ensureLoopbackAddress, BIND_ZONE_ADDRESSES, BIND_RESOLVER_ADDRESS, BIND_TOOLS } from './bind.js';
 export type { BindDnsOptions } from './bind.js';
 export {
+  hasCommand,
+  runBindTool,
+  freeBindPort,
+  zoneDirName,
+  dnssecKeygen,
+  dnssecSignzone,
+  signzoneArgs,
+  readDsset,
+  writeAuthoritativeConf,
+  writeRecursiveConf,
+  startNamed,
+  startBindServers,
+} from './bind-world.js';
+export type { KeygenOptions, SignzoneOptions, BindView, RecursiveConfOptions, NamedProcess, StartNamedOptions, BindServers } from './bind-world.js';
+export {
   LAB_DOMAIN,
   LAB_DX_HOST,
   LAB_ZONE_NAMES,
