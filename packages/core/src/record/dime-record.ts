@@ -46,17 +46,11 @@ export interface DimeRecord {
   unknown: UnknownField[];
 }
 
-/** The record part of `dime --json` / `genrec --check --json`, in the contract's key order. */
-export interface DimeRecordJson {
-  version: number;
-  pok: string[];
-  tls: string[];
-  policy: RecordPolicy;
-  subdomain: SubdomainMode;
-  dx: string[];
-  syndicates: string[];
-  expiry: number | null;
-}
+/**
+ * The record part of `dime --json` / `genrec --check --json`: every field but `unknown`. The key
+ * order of the contract is recordToJson's.
+ */
+export type DimeRecordJson = Omit<DimeRecord, 'unknown'>;
 
 export function recordToJson(record: DimeRecord): DimeRecordJson {
   return {

@@ -8,7 +8,9 @@
  * a fresh one and prints it). A failure message carries the exact input in hex so it can be pasted
  * into `regressions.test.ts`.
  */
-import { DimeError, hexEncode } from '@dime/core';
+import { DimeError, concatBytes as concat, hexEncode } from '@dime/core';
+
+export { concat };
 
 export const FUZZ_SCALE = Math.max(1, Number(process.env.DIME_FUZZ_SCALE ?? '1') || 1);
 export const FUZZ_SEED = Number(process.env.DIME_FUZZ_SEED ?? '20261203') >>> 0;
@@ -185,18 +187,6 @@ export function mutateTextDeep(rng: Rng, text: string, depth = 3): string {
   let out = text;
   const count = 1 + rng.int(depth);
   for (let i = 0; i < count; i++) out = mutateText(rng, out);
-  return out;
-}
-
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const p of parts) length += p.length;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
   return out;
 }
 
