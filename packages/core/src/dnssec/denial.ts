@@ -193,6 +193,9 @@ function proveWithNsec3(kind: 'nxdomain' | 'nodata', qname: string, qtype: strin
     if (typeof ce === 'string') return bogus(`NODATA ${qtype} ${q} not proven by NSEC3 from ${z}: ${ce}`);
     const wild = set.matching(wildcardOf(ce.encloser));
     if (wild && !wild.types.has(qtype) && !wild.types.has('CNAME')) {
+      // As for a wildcard answer: an opt-out span over the next closer name proves nothing about it.
+      // (For DS the zone walk only learns "no cut here" and the answer's own proof decides.)
+      if (ce.cover.fields.flags & 1 && qtype !== 'DS') return { status: 'insecure', reason: `NODATA ${qtype} ${q} (wildcard): next closer ${displayName(ce.nextCloser)} lies in an NSEC3 opt-out span of ${z}` };
       return { status: 'secure', reason: `NODATA ${qtype} ${q} (wildcard ${displayName(wildcardOf(ce.encloser))}) proven by NSEC3 from ${z}` };
     }
     if (ce.cover.fields.flags & 1) {

@@ -28,6 +28,13 @@ describe('NSEC3 opt-out in the validator', () => {
     expect(r.status).toBe('secure');
   });
 
+  it('a wildcard NODATA whose next closer lies in an opt-out span is insecure; without opt-out secure', async () => {
+    const r = await validateLookup('foo.wild.example.test', 'A', opts(optOut));
+    expect([r.status, r.rcode, r.reason]).toEqual(['insecure', 'NOERROR', 'NODATA A foo.wild.example.test (wildcard): next closer foo.wild.example.test lies in an NSEC3 opt-out span of example.test']);
+    const p = await validateLookup('foo.wild.example.test', 'A', opts(plain));
+    expect([p.status, p.reason]).toEqual(['secure', 'NODATA A foo.wild.example.test (wildcard *.wild.example.test) proven by NSEC3 from example.test']);
+  });
+
   it('NXDOMAIN through an opt-out span is insecure (an unsigned delegation may hide there); without opt-out secure', async () => {
     const r = await validateLookup('nope.example.test', 'A', opts(optOut));
     expect([r.status, r.rcode, r.reason]).toEqual(['insecure', 'NXDOMAIN', 'NXDOMAIN nope.example.test lies in an NSEC3 opt-out span of example.test']);
