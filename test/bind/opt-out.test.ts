@@ -78,6 +78,13 @@ describe.skipIf(skip)('NSEC3 opt-out (BIND, ECDSAP256SHA256)', () => {
     expect(run.json.reason).toBe('wildcard answer for foo.wild.example.test: next closer foo.wild.example.test lies in an NSEC3 opt-out span of example.test');
   });
 
+  it('a wildcard NODATA whose next closer lies in an opt-out span is insecure too', async () => {
+    const run = await lookup('foo.wild.example.test', 'A');
+    expect(run.code).toBe(0);
+    expect(run.json).toMatchObject({ status: 'insecure', rcode: 'NOERROR', records: [] });
+    expect(run.json.reason).toBe('NODATA A foo.wild.example.test (wildcard): next closer foo.wild.example.test lies in an NSEC3 opt-out span of example.test');
+  });
+
   it('dime record: the record below the opt-out span is insecure, and refused with --require-dnssec', async () => {
     const base = ['record', 'unsigned.test', '--json', '--resolver', world.resolver, '--trust-anchor', world.trustAnchorFile];
     const ok = await runDime(base);
