@@ -1,14 +1,15 @@
 /**
  * Running the project's built bins as a user would, shared by every integration folder: the build
  * (`tsc -b`, serialised across test processes) and one bin run as a child process with a hard time
- * limit, so a hang is a test failure, never a stuck suite.
+ * limit, so a hang is a test failure, never a stuck suite (the runner is @dime/lab's, from source).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { runNodeScript, type BinRun as LabBinRun } from '../../packages/lab/src/bins.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -76,13 +77,7 @@ async function build(projects: readonly string[], requiredBuilds: readonly strin
   }
 }
 
-export interface BinRun {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  /** Milliseconds the process ran. */
-  elapsed: number;
+export interface BinRun extends LabBinRun {
   /** stdout parsed when it is one JSON object. */
   json?: any;
 }
@@ -94,25 +89,13 @@ export interface BinRunOptions {
   limitMs?: number;
 }
 
-/** Runs `node <script> ...args` to completion and captures its output and exit status. */
-export function runScript(script: string, args: readonly string[], options: BinRunOptions = {}): Promise<BinRun> {
-  const started = Date.now();
-  return new Promise((resolvePromise) => {
-    const child = spawn(process.execPath, [script, ...args], { ...(options.cwd ? { cwd: options.cwd } : {}), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.limitMs ?? 30_000);
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      const run: BinRun = { code, signal, stdout, stderr, elapsed: Date.now() - started };
-      try {
-        if (stdout.trim().startsWith('{')) run.json = JSON.parse(stdout);
-      } catch {
-        /* not JSON */
-      }
-      resolvePromise(run);
-    });
-  });
+/** Runs `node <script> ...args` to completion (the lab's runner) and parses a JSON stdout. */
+export async function runScript(script: string, args: readonly string[], options: BinRunOptions = {}): Promise<BinRun> {
+  const run: BinRun = await runNodeScript(script, args, { ...(options.cwd ? { cwd: options.cwd } : {}), timeoutMs: options.limitMs ?? 30_000 });
+  try {
+    if (run.stdout.trim().startsWith('{')) run.json = JSON.parse(run.stdout);
+  } catch {
+    /* not JSON */
+  }
+  return run;
 }

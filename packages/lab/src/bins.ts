@@ -53,10 +53,18 @@ export function displayCommand(name: string, args: readonly string[]): string {
 
 /** Runs a bin to completion; never rejects (a spawn failure is reported as code null). */
 export function runBin(name: BinName, args: readonly string[], options: RunOptions = {}): Promise<BinRun> {
+  return runNodeScript(binPath(name), args, options, name);
+}
+
+/**
+ * Runs `node <script> …args` to completion, killed after the time limit; never rejects (a spawn
+ * failure is reported as code null). `name` stands for the script in `command` and messages.
+ */
+export function runNodeScript(script: string, args: readonly string[], options: RunOptions = {}, name = script): Promise<BinRun> {
   const started = Date.now();
   const command = displayCommand(name, args);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [binPath(name), ...args], {
+    const child = spawn(process.execPath, [script, ...args], {
       cwd: options.cwd,
       env: options.env ?? process.env,
       stdio: ['ignore', 'pipe', 'pipe'],

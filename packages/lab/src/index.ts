@@ -2,7 +2,7 @@
 export { main, formatRun, portBindable, DMTP_PORT } from './cli.js';
 export { buildLabWorld, fingerprintsOf, txtValueOfZoneLine } from './world.js';
 export type { LabWorld, LabWorldOptions, LabUser, LabFiles, LabJson, Fingerprints } from './world.js';
-export { binPath, runBin, displayCommand, shellQuote, failureOf, DEFAULT_BIN_TIMEOUT_MS } from './bins.js';
+export { binPath, runBin, runNodeScript, displayCommand, shellQuote, failureOf, DEFAULT_BIN_TIMEOUT_MS } from './bins.js';
 export type { BinName, BinRun, RunOptions } from './bins.js';
 export { startDx, DX_START_TIMEOUT_MS } from './dx-server.js';
 export type { DxProcess } from './dx-server.js';
