@@ -451,13 +451,18 @@ function decodeFetched(bytes: Uint8Array, name: string, target: string): Fetched
     throw new DimeError('PROTOCOL', `${target} sent a malformed signet for ${name}: ${(error as Error).message}`);
   }
   const expected = isUserName(name) ? 'user' : 'org';
-  if (signet.type !== expected) throw new DimeError('PROTOCOL', `${target} sent a ${signet.type} object for ${name}, expected a ${expected} signet`);
+  if (signet.type !== expected) throw new DimeError('PROTOCOL', `${target} sent ${withArticle(signet.type)} object for ${name}, expected ${withArticle(expected)} signet`);
   // A signet naming someone else is not the one asked for (a crypto-only signet names no one).
   const identifier = signetIdentifier(signet);
   if (identifier !== undefined && normalizeSignetName(identifier) !== name) {
     throw new DimeError('FINGERPRINT_MISMATCH', `${target} answered for ${name} with the signet of ${JSON.stringify(identifier)}`);
   }
   return { bytes, signet, fingerprints: signetFingerprints(signet) };
+}
+
+/** `an org`, `a user`, `an ssr`: object types in messages. */
+function withArticle(word: string): string {
+  return `${/^[aeiou]/.test(word) ? 'an' : 'a'} ${word}`;
 }
 
 /** A 220 banner whose text has a `DMTPv1` token after its first (host) token, on any line (dmtp.md §2.2). */

@@ -168,7 +168,7 @@ describe('DmtpClient ↔ DmtpServer (implicit TLS)', () => {
     try {
       const client = await DmtpClient.connect(options({ port: liar.address!.port }));
       await expectError(client.getSignet(ALICE, world.alice.fingerprints.full), 'FINGERPRINT_MISMATCH', /does not have that fingerprint/);
-      await expectError(client.getSignet(DOMAIN), 'PROTOCOL', /sent a user object for example\.test, expected a org signet/);
+      await expectError(client.getSignet(DOMAIN), 'PROTOCOL', /sent a user object for example\.test, expected an org signet/);
       await expectError(client.history(ALICE, world.alice.fingerprints.full), 'FINGERPRINT_MISMATCH', /does not start with/);
       await expectError(client.getSignet('bob@example.test'), 'FINGERPRINT_MISMATCH', /answered for bob@example\.test with the signet of "alice@example\.test"/);
       await client.quit();
