@@ -19,14 +19,19 @@ export function canonicalRdataSet(rrset: ReadonlyArray<ResourceRecord>): Uint8Ar
   return out;
 }
 
+/** The labels an RRSIG over `owner` counts: the root and a leading `*` left out (RFC 4034 §3.1.3). */
+export function ownerLabelCount(owner: string): number {
+  const labels = nameToLabels(owner);
+  return labels.length > 0 && labels[0]!.length === 1 && labels[0]![0] === 0x2a ? labels.length - 1 : labels.length;
+}
+
 /**
  * The owner name an RRSIG covers: the owner itself, or for a wildcard expansion (`labels` smaller
  * than the owner's label count) `*.` plus the rightmost `labels` labels (RFC 4035 §5.3.2).
  */
 export function signedOwnerName(owner: string, rrsigLabels: number): string {
   const labels = nameToLabels(owner);
-  const count = labels.length > 0 && labels[0]!.length === 1 && labels[0]![0] === 0x2a ? labels.length - 1 : labels.length;
-  if (rrsigLabels >= count) return labelsToName(labels);
+  if (rrsigLabels >= ownerLabelCount(owner)) return labelsToName(labels);
   return labelsToName([Uint8Array.of(0x2a), ...labels.slice(labels.length - rrsigLabels)]);
 }
 

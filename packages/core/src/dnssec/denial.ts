@@ -18,7 +18,8 @@ import {
 import { decodeNsec, decodeNsec3, decodeRrsig } from '../dns/rdata.js';
 import type { ResourceRecord, Nsec3Fields } from '../dns/record.js';
 import { nsec3Hash } from './nsec3-hash.js';
-import { displayName, ownerLabelCount, verifyRrset, type VerifyOptions } from './rrsig.js';
+import { ownerLabelCount } from './canonical.js';
+import { displayName, verifyRrset, type VerifyOptions } from './rrsig.js';
 
 export interface DenialContext extends VerifyOptions {
   /** The zone that must have signed the proof, and its validated DNSKEY RRset. */

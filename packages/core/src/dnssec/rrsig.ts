@@ -5,10 +5,10 @@
  * algorithm and key tag. Every key with a matching tag is tried, up to `keysPerRrsig`.
  */
 import { decodeDnskey, decodeRrsig } from '../dns/rdata.js';
-import { isSubdomain, namesEqual, nameToLabels } from '../dns/name.js';
+import { isSubdomain, namesEqual } from '../dns/name.js';
 import type { ResourceRecord, RrsigFields } from '../dns/record.js';
 import { isSupportedAlgorithm, verifySignature } from './algorithms.js';
-import { signedData } from './canonical.js';
+import { ownerLabelCount, signedData } from './canonical.js';
 import { keyTag } from './key-tag.js';
 import { WorkBudget, WorkLimitError } from './limits.js';
 import { formatInstant, serialLessOrEqual, serialToDate, toSerialTime } from './serial-time.js';
@@ -36,11 +36,6 @@ export interface VerifyOptions {
   budget: WorkBudget;
 }
 
-/** Labels an RRSIG over `owner` must count: the root and a leading `*` left out (RFC 4034 §3.1.3). */
-export function ownerLabelCount(owner: string): number {
-  const labels = nameToLabels(owner);
-  return labels.length > 0 && labels[0]!.length === 1 && labels[0]![0] === 0x2a ? labels.length - 1 : labels.length;
-}
 
 /** Checks one RRSIG over `rrset` against candidate DNSKEY RRs (any owner; filtered here). */
 export function verifyRrsig(rrset: ReadonlyArray<ResourceRecord>, rrsig: ResourceRecord, dnskeys: ReadonlyArray<ResourceRecord>, options: VerifyOptions): RrsigVerdict {

@@ -20,7 +20,7 @@ import { decodeRdata, decodeSoa, encodeDnskey, encodeNsec, encodeNsec3, encodeNs
 import { typeToName } from '../dns/types.js';
 import type { ResourceRecord, RrsigFields } from '../dns/record.js';
 import { dnskeyPublicKey, generateDnssecKey, signData } from './algorithms.js';
-import { signedData } from './canonical.js';
+import { ownerLabelCount, signedData } from './canonical.js';
 import { keyTag } from './key-tag.js';
 import { nsec3Hash } from './nsec3-hash.js';
 import { base32hexEncode } from '../dns/base32hex.js';
@@ -66,10 +66,6 @@ function serial(t: Date | number): number {
   return typeof t === 'number' ? t >>> 0 : toSerialTime(t);
 }
 
-function rrsigLabels(owner: string): number {
-  const labels = nameToLabels(owner);
-  return labels.length > 0 && labels[0]!.length === 1 && labels[0]![0] === 0x2a ? labels.length - 1 : labels.length;
-}
 
 /** RRSIG over one RRset by one key. */
 export function signRrset(rrset: ReadonlyArray<ResourceRecord>, key: ZoneKey, signer: string, inception: Date | number, expiration: Date | number): ResourceRecord {
@@ -78,7 +74,7 @@ export function signRrset(rrset: ReadonlyArray<ResourceRecord>, key: ZoneKey, si
   const fields: RrsigFields = {
     typeCovered: typeToName(first.type),
     algorithm: key.algorithm,
-    labels: rrsigLabels(first.name),
+    labels: ownerLabelCount(first.name),
     originalTtl: first.ttl,
     expiration: serial(expiration),
     inception: serial(inception),

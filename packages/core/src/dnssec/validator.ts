@@ -22,6 +22,7 @@ import { decodeDnskey, decodeDs, decodeRdata } from '../dns/rdata.js';
 import { typeToName } from '../dns/types.js';
 import type { ResourceRecord } from '../dns/record.js';
 import { isSupportedAlgorithm } from './algorithms.js';
+import { ownerLabelCount } from './canonical.js';
 import { ROOT_TRUST_ANCHORS, type TrustAnchor } from './anchors.js';
 import { proveDenial, proveWildcardExpansion, type DenialContext } from './denial.js';
 import { dsMatchesDnskey, isSupportedDigestType } from './ds.js';
@@ -301,9 +302,8 @@ async function run(lookup: Lookup, qname: string, qtype: string): Promise<Lookup
         const v = verifyRrset(positive, resp.answers, state.keys, { now: lookup.now, budget: lookup.budget, signer: state.zone });
         if (v.status !== 'secure') return result(qname, qtype, lookup, 'bogus', v.reason, []);
         const f = v.verdict!.rrsig!;
-        const ownerLabels = nameToLabels(current).length - (isWildcardOwner(current) ? 1 : 0);
         let reason = v.reason;
-        if (f.labels < ownerLabels) {
+        if (f.labels < ownerLabelCount(current)) {
           const p = proveWildcardExpansion(current, f.labels, resp.authorities, ctx);
           if (p.status === 'bogus') return result(qname, qtype, lookup, 'bogus', p.reason, []);
           if (p.status === 'insecure') return result(qname, qtype, lookup, 'insecure', p.reason, [...records, ...positive]);
@@ -335,10 +335,6 @@ function dnameAbove(answers: ReadonlyArray<ResourceRecord>, name: string): Resou
   return best ? rrsetOf(answers, best.name, 'DNAME') : undefined;
 }
 
-function isWildcardOwner(name: string): boolean {
-  const l = nameToLabels(name)[0];
-  return l !== undefined && l.length === 1 && l[0] === 0x2a;
-}
 
 /**
  * Looks up `name`/`type` through `transport` and validates the answer from the trust anchors down.
