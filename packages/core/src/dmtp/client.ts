@@ -460,9 +460,9 @@ function decodeFetched(bytes: Uint8Array, name: string, target: string): Fetched
   return { bytes, signet, fingerprints: signetFingerprints(signet) };
 }
 
-/** `an org`, `a user`, `an ssr`: object types in messages. */
-function withArticle(word: string): string {
-  return `${/^[aeiou]/.test(word) ? 'an' : 'a'} ${word}`;
+/** `an org`, `a user`, `an ssr` (said "es-es-ar"), `an org-keys`, `a user-keys`: object types in messages. */
+function withArticle(type: string): string {
+  return `${type.startsWith('user') ? 'a' : 'an'} ${type}`;
 }
 
 /** A 220 banner whose text has a `DMTPv1` token after its first (host) token, on any line (dmtp.md §2.2). */
