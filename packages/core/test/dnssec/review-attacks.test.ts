@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
 import { decodeDs, decodeMessage, decodeRrsig, encodeDnskey, encodeDs, encodeResponse, encodeRrsig, formatRecord, decodeDnskey, type DnsTransport, type ResourceRecord } from '@dime/core/dns';
-import { encodeTxt } from '@dime/core';
+import { encodeTxt, utf8Encode } from '@dime/core';
 import {
   WorkBudget,
   dnskeyPublicKey,
@@ -27,7 +27,7 @@ import { buildWorld, filteringTransport, NOW } from './world.js';
 
 const T0 = Date.UTC(2026, 5, 1) / 1000;
 const now = new Date(T0 * 1000);
-const txt = (name: string, text: string, ttl = 300): ResourceRecord => ({ name, type: 'TXT', class: 'IN', ttl, rdata: encodeTxt([text]) });
+const txt = (name: string, text: string, ttl = 300): ResourceRecord => ({ name, type: 'TXT', class: 'IN', ttl, rdata: encodeTxt([utf8Encode(text)]) });
 const keyRecord = (owner: string, rdata: Uint8Array): ResourceRecord => ({ name: owner, type: 'DNSKEY', class: 'IN', ttl: 300, rdata });
 
 /** An RRSIG with chosen fields, correctly signed over the chosen fields. */
