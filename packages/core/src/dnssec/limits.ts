@@ -17,7 +17,7 @@ export const MAX_NSEC3_HASHES_PER_LOOKUP = 512;
 export const MAX_CNAME_CHAIN = 8;
 /** Queries sent to the resolver in one lookup. */
 export const MAX_QUERIES_PER_LOOKUP = 96;
-/** Zone cuts walked below a trust anchor. */
+/** Zone cuts (secure delegations) walked below the trust anchor in one lookup; labels are bounded by the query budget. */
 export const MAX_ZONE_DEPTH = 32;
 
 export interface ValidationLimits {

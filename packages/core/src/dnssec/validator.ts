@@ -199,7 +199,6 @@ class Lookup {
     const labels = nameToLabels(name);
     const last = forDs ? labels.length - 1 : labels.length;
     const start = nameToLabels(anchor.zone).length + 1;
-    if (last - start + 1 > this.budget.limits.zoneDepth) throw new WorkLimitError(`work limit: ${displayName(name)} is more than ${this.budget.limits.zoneDepth} labels below its trust anchor`);
     for (let k = start; k <= last; k++) {
       if (state.status !== 'secure') return state;
       // Zones are reported in canonical (lower) case, whatever case the question used.
@@ -222,6 +221,9 @@ class Lookup {
           // A DS synthesised from a wildcard cannot make a zone cut (RFC 4592 §4.6).
           return this.record({ zone: child, status: 'bogus', reason: `DS ${c} is a wildcard expansion`, keys: [] });
         }
+        // The limit counts zone cuts, not labels: a 34-label ip6.arpa name has only a few cuts, and
+        // the label walk itself is bounded by the query budget.
+        if (this.chain.length > this.budget.limits.zoneDepth) throw new WorkLimitError(`work limit: more than ${this.budget.limits.zoneDepth} zone cuts below the trust anchor in one lookup`);
         const parentTag = keyTag(v.verdict!.key!.rdata);
         state = this.record(await this.keysFor(child, { ds: ds.map((r) => r.rdata), dnskeys: [] }, `DS ${tagList(ds.map((r) => r.rdata), 'DS')} from ${displayName(state.zone)}/${parentTag}`));
         continue;

@@ -225,13 +225,21 @@ describe('chain checks', () => {
     expect(r.status).toBe('secure');
   });
 
-  it(`a name more than ${MAX_ZONE_DEPTH} labels below its anchor → bogus (work limit); ${MAX_ZONE_DEPTH} is walked`, async () => {
+  it(`a 34-label name (ip6.arpa-shaped) validates: the depth limit counts zone cuts (${MAX_ZONE_DEPTH}), not labels`, async () => {
+    const name = 'b.a.9.8.7.6.5.0.4.0.0.0.3.0.0.0.2.0.0.0.1.0.0.0.0.0.0.0.1.2.3.4.example.test.';
+    const ptr = Uint8Array.from([3, 0x77, 0x77, 0x77, 7, ...Buffer.from('example'), 4, ...Buffer.from('test'), 0]);
+    for (const nsec of ['nsec', 'nsec3'] as const) {
+      const w = buildWorld({ example: { nsec }, exampleRecords: (rrs) => [...rrs, { name, type: 'PTR', class: 'IN', ttl: 300, rdata: ptr }] });
+      const r = await validateLookup(name, 'PTR', opts(w.transport, w));
+      expect([r.status, r.reason]).toEqual(['secure', `RRSIG PTR ${name.slice(0, -1)} by example.test/${w.zskTag('example.test.')} verified`]);
+      expect(r.chain.map((c) => c.zone)).toEqual(['.', 'test.', 'example.test.']);
+    }
+    // the cut limit itself: root → test → example.test is two cuts
     const w = buildWorld();
-    const deep = (n: number) => `${Array.from({ length: n - 2 }, () => 'a').join('.')}.example.test`;
-    const over = await validateLookup(deep(MAX_ZONE_DEPTH + 1), 'A', opts(w.transport, w));
-    expect([over.status, over.reason]).toEqual(['bogus', `work limit: ${deep(MAX_ZONE_DEPTH + 1)} is more than ${MAX_ZONE_DEPTH} labels below its trust anchor`]);
-    const at = await validateLookup(deep(MAX_ZONE_DEPTH), 'A', opts(w.transport, w));
-    expect([at.status, at.rcode]).toEqual(['secure', 'NXDOMAIN']);
+    const two = await validateLookup('_dx.example.test', 'TXT', { ...opts(w.transport, w), limits: { zoneDepth: 2 } });
+    expect(two.status).toBe('secure');
+    const one = await validateLookup('_dx.example.test', 'TXT', { ...opts(w.transport, w), limits: { zoneDepth: 1 } });
+    expect([one.status, one.reason]).toEqual(['bogus', 'work limit: more than 1 zone cuts below the trust anchor in one lookup']);
   });
 });
 
