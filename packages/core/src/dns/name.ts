@@ -40,6 +40,32 @@ export function parseNameLabels(text: string, origin?: string, what = 'name'): L
   if (text === '.') return [];
   if (text.length === 0) throw badInput(`${what}: empty name`);
   const labels: Labels = [];
+  // Fast path for the common case, a name without escapes: each label is copied from its run of
+  // characters. Anything unusual (a backslash, an empty label, non-ASCII) takes the general loop
+  // below, which produces the same labels and the same errors.
+  if (text.indexOf('\\') < 0) {
+    let start = 0;
+    let plain = true;
+    for (let i = 0; i <= text.length && plain; i++) {
+      const ch = i < text.length ? text.charCodeAt(i) : 0x2e;
+      if (ch > 0x7f) plain = false;
+      else if (ch === 0x2e) {
+        if (i === text.length && start === i) break; // trailing dot: absolute
+        if (i === start) plain = false;
+        else {
+          const label = new Uint8Array(i - start);
+          for (let k = start; k < i; k++) label[k - start] = text.charCodeAt(k);
+          labels.push(label);
+          start = i + 1;
+        }
+      }
+    }
+    if (plain) {
+      if (text.charCodeAt(text.length - 1) !== 0x2e && origin !== undefined) labels.push(...nameToLabels(origin));
+      return checkLabels(labels, what);
+    }
+    labels.length = 0;
+  }
   let current: number[] = [];
   let absolute = false;
   for (let i = 0; i < text.length; i++) {

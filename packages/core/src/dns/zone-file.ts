@@ -7,7 +7,7 @@
 import { DimeError, badInput } from '../errors/dime-error.js';
 import { ByteWriter } from '../bytes/writer.js';
 import { base64Decode, concatBytes, hexDecode, utf8Encode } from '../bytes/encoding.js';
-import { labelsToName, nameToWire, parseNameLabels } from './name.js';
+import { labelsToName, labelsToWire, parseNameLabels } from './name.js';
 import { algorithmToCode, classToName, isClassName, typeToCode, typeToName } from './types.js';
 import { checkRdata, decodeRdata, encodeTxt, parseIpv4, parseIpv6 } from './rdata.js';
 import { encodeTypeBitmap } from './type-bitmap.js';
@@ -227,7 +227,7 @@ function parseRdataTokens(typeCode: number, tokens: Token[], origin: string | un
     return rdata;
   }
   const f = new Fields(tokens, typeName);
-  const name = (what: string) => nameToWire(labelsToName(parseNameLabels(f.next(what), origin, `${typeName} ${what}`)));
+  const name = (what: string) => labelsToWire(parseNameLabels(f.next(what), origin, `${typeName} ${what}`));
   const w = new ByteWriter();
   switch (typeName) {
     case 'A':
