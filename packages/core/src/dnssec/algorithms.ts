@@ -72,7 +72,19 @@ export function parseRsaPublicKey(publicKey: Uint8Array): { exponent: Uint8Array
 const IMPORTED_KEYS = new Map<string, KeyObject>();
 const IMPORTED_KEYS_MAX = 256;
 
+// Validators pass the same DNSKEY bytes for every RRset of a zone: look those up by identity before
+// building the string key (a base64 of 260 bytes per RSA check). RDATA is never mutated in place.
+const IMPORTED_BY_BYTES = new WeakMap<Uint8Array, { algorithm: number; key: KeyObject }>();
+
 export function importDnskeyPublicKey(algorithm: number, publicKey: Uint8Array): KeyObject {
+  const same = IMPORTED_BY_BYTES.get(publicKey);
+  if (same && same.algorithm === algorithm) return same.key;
+  const key = importByValue(algorithm, publicKey);
+  IMPORTED_BY_BYTES.set(publicKey, { algorithm, key });
+  return key;
+}
+
+function importByValue(algorithm: number, publicKey: Uint8Array): KeyObject {
   const cacheKey = `${algorithm}:${Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString('base64')}`;
   const cached = IMPORTED_KEYS.get(cacheKey);
   if (cached) return cached;

@@ -42,7 +42,11 @@ export function signedOwnerName(owner: string, rrsigLabels: number): string {
 export function signedData(rrsig: RrsigFields, rrset: ReadonlyArray<ResourceRecord>): Uint8Array {
   if (rrset.length === 0) throw new RangeError('signedData: empty RRset');
   const first = rrset[0]!;
-  const owner = labelsToWire(nameToLabels(signedOwnerName(first.name, rrsig.labels)), true);
+  // signedOwnerName's labels, without formatting the name and parsing it back.
+  const labels = nameToLabels(first.name);
+  const wildcard = labels.length > 0 && labels[0]!.length === 1 && labels[0]![0] === 0x2a;
+  const ownerLabels = rrsig.labels >= labels.length - (wildcard ? 1 : 0) ? labels : [Uint8Array.of(0x2a), ...labels.slice(labels.length - rrsig.labels)];
+  const owner = labelsToWire(ownerLabels, true);
   const type = typeToCode(first.type);
   const cls = classToCode(first.class);
   const w = new ByteWriter(512);

@@ -6,7 +6,7 @@
  */
 import { decodeDnskey, decodeRrsig } from '../dns/rdata.js';
 import { isSubdomain, namesEqual } from '../dns/name.js';
-import type { ResourceRecord, RrsigFields } from '../dns/record.js';
+import type { DnskeyFields, ResourceRecord, RrsigFields } from '../dns/record.js';
 import { isSupportedAlgorithm, verifySignature } from './algorithms.js';
 import { ownerLabelCount, signedData } from './canonical.js';
 import { keyTag } from './key-tag.js';
@@ -37,6 +37,20 @@ export interface VerifyOptions {
 }
 
 
+// The same few DNSKEY RRs are matched against every RRSIG of a zone: decode each RDATA and compute
+// its key tag once (keyed by identity; RDATA is never mutated in place). The stable publicKey bytes
+// also let the algorithm layer find its imported key without re-encoding it.
+const DNSKEY_INFO = new WeakMap<Uint8Array, { fields: DnskeyFields; tag: number }>();
+
+function dnskeyInfo(rdata: Uint8Array): { fields: DnskeyFields; tag: number } {
+  let info = DNSKEY_INFO.get(rdata);
+  if (!info) {
+    info = { fields: decodeDnskey(rdata), tag: keyTag(rdata) };
+    DNSKEY_INFO.set(rdata, info);
+  }
+  return info;
+}
+
 /** Checks one RRSIG over `rrset` against candidate DNSKEY RRs (any owner; filtered here). */
 export function verifyRrsig(rrset: ReadonlyArray<ResourceRecord>, rrsig: ResourceRecord, dnskeys: ReadonlyArray<ResourceRecord>, options: VerifyOptions): RrsigVerdict {
   const first = rrset[0]!;
@@ -59,8 +73,8 @@ export function verifyRrsig(rrset: ReadonlyArray<ResourceRecord>, rrsig: Resourc
   if (!isSupportedAlgorithm(f.algorithm)) return { status: 'unsupported', reason: `${label} uses unsupported algorithm ${f.algorithm}`, rrsig: f };
   const candidates = dnskeys.filter((k) => {
     if (k.type !== 'DNSKEY' || !namesEqual(k.name, f.signerName) || k.rdata.length < 4) return false;
-    const d = decodeDnskey(k.rdata);
-    return d.algorithm === f.algorithm && d.protocol === 3 && (d.flags & DNSKEY_FLAG_ZONE) !== 0 && (d.flags & DNSKEY_FLAG_REVOKE) === 0 && keyTag(k.rdata) === f.keyTag;
+    const { fields: d, tag } = dnskeyInfo(k.rdata);
+    return d.algorithm === f.algorithm && d.protocol === 3 && (d.flags & DNSKEY_FLAG_ZONE) !== 0 && (d.flags & DNSKEY_FLAG_REVOKE) === 0 && tag === f.keyTag;
   });
   if (candidates.length === 0) return bad('has no matching DNSKEY');
   const limit = options.budget.limits.keysPerRrsig;
@@ -70,7 +84,7 @@ export function verifyRrsig(rrset: ReadonlyArray<ResourceRecord>, rrsig: Resourc
   const data = signedData(f, rrset);
   for (const key of candidates) {
     options.budget.spendValidation();
-    if (verifySignature(f.algorithm, decodeDnskey(key.rdata).publicKey, data, f.signature)) {
+    if (verifySignature(f.algorithm, dnskeyInfo(key.rdata).fields.publicKey, data, f.signature)) {
       return { status: 'valid', reason: `${label} verified`, rrsig: f, key };
     }
   }
