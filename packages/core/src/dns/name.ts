@@ -236,6 +236,8 @@ export function compareNames(a: string, b: string): number {
 }
 
 export function namesEqual(a: string, b: string): boolean {
+  // Identical text is the same name; it is still parsed once so a malformed name throws as before.
+  if (a === b) return nameToLabels(a) !== undefined;
   return compareNames(a, b) === 0;
 }
 
