@@ -51,12 +51,25 @@ function dnskeyInfo(rdata: Uint8Array): { fields: DnskeyFields; tag: number } {
   return info;
 }
 
+// verifyRrset decodes each RRSIG to pick the covering ones and verifyRrsig needs the same fields:
+// decode once per RDATA (a malformed one is not cached and throws again).
+const RRSIG_FIELDS = new WeakMap<Uint8Array, RrsigFields>();
+
+function rrsigFields(rdata: Uint8Array): RrsigFields {
+  let f = RRSIG_FIELDS.get(rdata);
+  if (!f) {
+    f = decodeRrsig(rdata);
+    RRSIG_FIELDS.set(rdata, f);
+  }
+  return f;
+}
+
 /** Checks one RRSIG over `rrset` against candidate DNSKEY RRs (any owner; filtered here). */
 export function verifyRrsig(rrset: ReadonlyArray<ResourceRecord>, rrsig: ResourceRecord, dnskeys: ReadonlyArray<ResourceRecord>, options: VerifyOptions): RrsigVerdict {
   const first = rrset[0]!;
   let f: RrsigFields;
   try {
-    f = decodeRrsig(rrsig.rdata);
+    f = rrsigFields(rrsig.rdata);
   } catch (e) {
     return { status: 'invalid', reason: `malformed RRSIG at ${displayName(rrsig.name)}: ${(e as Error).message}` };
   }
@@ -111,7 +124,7 @@ export function verifyRrset(rrset: ReadonlyArray<ResourceRecord>, rrsigs: Readon
   const covering = rrsigs.filter((s) => {
     if (s.type !== 'RRSIG' || !namesEqual(s.name, first.name)) return false;
     try {
-      const f = decodeRrsig(s.rdata);
+      const f = rrsigFields(s.rdata);
       return f.typeCovered === first.type && (options.signer === undefined || namesEqual(f.signerName, options.signer));
     } catch {
       return true; // reported as malformed below
