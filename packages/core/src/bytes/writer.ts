@@ -76,6 +76,12 @@ export class ByteWriter {
     return this;
   }
 
+  /** Empties the writer, keeping its buffer (a writer reused for many small records). */
+  reset(): this {
+    this.len = 0;
+    return this;
+  }
+
   /** A copy of what was written. */
   finish(): Uint8Array {
     return this.buf.slice(0, this.len);
