@@ -43,7 +43,9 @@ export function parseNameLabels(text: string, origin?: string, what = 'name'): L
   // Fast path for the common case, a name without escapes: each label is copied from its run of
   // characters. Anything unusual (a backslash, an empty label, non-ASCII) takes the general loop
   // below, which produces the same labels and the same errors.
+  // The labels are views of one buffer: one allocation per name, not one per label.
   if (text.indexOf('\\') < 0) {
+    const octets = new Uint8Array(text.length);
     let start = 0;
     let plain = true;
     for (let i = 0; i <= text.length && plain; i++) {
@@ -53,12 +55,10 @@ export function parseNameLabels(text: string, origin?: string, what = 'name'): L
         if (i === text.length && start === i) break; // trailing dot: absolute
         if (i === start) plain = false;
         else {
-          const label = new Uint8Array(i - start);
-          for (let k = start; k < i; k++) label[k - start] = text.charCodeAt(k);
-          labels.push(label);
+          labels.push(octets.subarray(start, i));
           start = i + 1;
         }
-      }
+      } else octets[i] = ch;
     }
     if (plain) {
       if (text.charCodeAt(text.length - 1) !== 0x2e && origin !== undefined) labels.push(...nameToLabels(origin));
