@@ -9,7 +9,9 @@ export function verifyRecords(core, records, zone, shard, shards, apexKeys) {
   const sigs = new Map();
   for (const rr of records) {
     if (rr.type === 'RRSIG') {
-      const covered = rr.data?.typeCovered ?? core.decodeRrsig(rr.rdata).typeCovered;
+      // Only a grouping key (verifyRrset decodes the RRSIG and checks what it covers): the first
+      // two RDATA octets are the type covered (RFC 4034 §3.1), so the zone is parsed without `data`.
+      const covered = rr.data?.typeCovered ?? (rr.rdata.length >= 2 ? core.typeToName((rr.rdata[0] << 8) | rr.rdata[1]) : core.decodeRrsig(rr.rdata).typeCovered);
       const key = `${rr.name.toLowerCase()}|${covered}`;
       (sigs.get(key) ?? sigs.set(key, []).get(key)).push(rr);
     } else {
