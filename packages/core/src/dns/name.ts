@@ -100,9 +100,21 @@ export function parseNameLabels(text: string, origin?: string, what = 'name'): L
   return checkLabels(labels, what);
 }
 
-/** Labels of a name; a name without a trailing dot is taken as absolute. */
+// Validation and canonical form parse the same few names again and again (an RRset's owner, the
+// signer, the zone): keep recent results. The arrays are frozen because they are shared; bounded,
+// so hostile names cannot grow it. Malformed names are not cached and throw every time.
+const LABELS_CACHE = new Map<string, Labels>();
+const LABELS_CACHE_MAX = 1024;
+
+/** Labels of a name; a name without a trailing dot is taken as absolute. The array is shared: do not modify it. */
 export function nameToLabels(name: string): Labels {
-  return parseNameLabels(name, undefined);
+  let labels = LABELS_CACHE.get(name);
+  if (labels === undefined) {
+    labels = Object.freeze(parseNameLabels(name, undefined)) as Labels;
+    if (LABELS_CACHE.size >= LABELS_CACHE_MAX) LABELS_CACHE.clear();
+    LABELS_CACHE.set(name, labels);
+  }
+  return labels;
 }
 
 const SPECIAL = new Set([0x2e, 0x5c, 0x22, 0x28, 0x29, 0x3b, 0x40, 0x24]); // . \ " ( ) ; @ $
