@@ -256,7 +256,21 @@ export function namesEqual(a: string, b: string): boolean {
 /** True when `name` equals `ancestor` or lies below it. */
 export function isSubdomainLabels(name: Labels, ancestor: Labels): boolean {
   if (ancestor.length > name.length) return false;
-  return compareLabels(name.slice(name.length - ancestor.length), ancestor) === 0;
+  // Label by label from the right, ASCII case folded, without copying or lower-casing labels.
+  for (let i = name.length - 1, j = ancestor.length - 1; j >= 0; i--, j--) {
+    const a = name[i]!;
+    const b = ancestor[j]!;
+    if (a.length !== b.length) return false;
+    for (let k = 0; k < a.length; k++) {
+      const x = a[k]!;
+      const y = b[k]!;
+      if (x !== y) {
+        const folded = x | 0x20;
+        if (folded !== (y | 0x20) || folded < 0x61 || folded > 0x7a) return false;
+      }
+    }
+  }
+  return true;
 }
 
 export function isSubdomain(name: string, ancestor: string): boolean {
