@@ -5,33 +5,42 @@
  * every shards-th RRset, so workers split the work evenly.
  */
 export function verifyRecords(core, records, zone, shard, shards, apexKeys) {
-  const sets = new Map();
-  const sigs = new Map();
+  // owner (lower case) → { sets: type → RRs, sigs: type covered → RRSIGs }. Nested maps, so no
+  // key string is built per record; a zone file keeps an owner's records together, so the last
+  // owner is checked first.
+  const owners = new Map();
+  let lastName;
+  let last;
   for (const rr of records) {
+    if (rr.name !== lastName) {
+      const owner = rr.name.toLowerCase();
+      last = owners.get(owner) ?? owners.set(owner, { sets: new Map(), sigs: new Map() }).get(owner);
+      lastName = rr.name;
+    }
     if (rr.type === 'RRSIG') {
       // Only a grouping key (verifyRrset decodes the RRSIG and checks what it covers): the first
       // two RDATA octets are the type covered (RFC 4034 §3.1), so the zone is parsed without `data`.
       const covered = rr.data?.typeCovered ?? (rr.rdata.length >= 2 ? core.typeToName((rr.rdata[0] << 8) | rr.rdata[1]) : core.decodeRrsig(rr.rdata).typeCovered);
-      const key = `${rr.name.toLowerCase()}|${covered}`;
-      (sigs.get(key) ?? sigs.set(key, []).get(key)).push(rr);
+      (last.sigs.get(covered) ?? last.sigs.set(covered, []).get(covered)).push(rr);
     } else {
-      const key = `${rr.name.toLowerCase()}|${rr.type}`;
-      (sets.get(key) ?? sets.set(key, []).get(key)).push(rr);
+      (last.sets.get(rr.type) ?? last.sets.set(rr.type, []).get(rr.type)).push(rr);
     }
   }
-  const dnskeys = apexKeys ?? sets.get(`${zone}|DNSKEY`) ?? [];
+  const dnskeys = apexKeys ?? owners.get(zone)?.sets.get('DNSKEY') ?? [];
   const now = new Date();
   let secure = 0;
   let failed = 0;
   let firstFailure;
   let index = 0;
-  for (const [key, rrset] of sets) {
-    if (index++ % shards !== shard) continue;
-    const verdict = core.verifyRrset(rrset, sigs.get(key) ?? [], dnskeys, { now, budget: new core.WorkBudget() });
-    if (verdict.status === 'secure') secure++;
-    else {
-      failed++;
-      firstFailure ??= `${key}: ${verdict.status} ${verdict.reason}`;
+  for (const [owner, { sets, sigs }] of owners) {
+    for (const [type, rrset] of sets) {
+      if (index++ % shards !== shard) continue;
+      const verdict = core.verifyRrset(rrset, sigs.get(type) ?? [], dnskeys, { now, budget: new core.WorkBudget() });
+      if (verdict.status === 'secure') secure++;
+      else {
+        failed++;
+        firstFailure ??= `${owner}|${type}: ${verdict.status} ${verdict.reason}`;
+      }
     }
   }
   return { rrsets: secure + failed, secure, failed, firstFailure };
