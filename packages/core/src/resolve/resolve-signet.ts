@@ -161,26 +161,21 @@ async function fetchVerifiedOrg(client: DmtpClient, prepared: Prepared, record: 
   return org;
 }
 
-/** Fetches and verifies the signet of `name` (a domain or user@domain). */
-export async function resolveSignet(nameText: string, options: ResolveOptions = {}): Promise<ResolveResult> {
-  const prepared = prepare(nameText, options);
-  const result: ResolveResult = { name: prepared.name, verified: false, record: null, dx: null, org: null, signet: null, error: null };
+/**
+ * Reaches the DX (record, discovery, certificate policy), runs `work` on the session, records any
+ * failure in `result.error` alongside what was learnt before it, and always ends with QUIT.
+ */
+async function inDxSession<R extends { record: ResolvedRecord | null; dx: ConnectedDx['dx'] | null; error: DimeError | null }>(
+  prepared: Prepared,
+  options: ResolveOptions,
+  result: R,
+  work: (client: DmtpClient, record: DimeRecord) => Promise<void>
+): Promise<R> {
   let client: DmtpClient | undefined;
   try {
     const reached = await reachDx(prepared, options, result);
     client = reached.client;
-    if (!prepared.user) {
-      result.org = await fetchVerifiedOrg(client, prepared, reached.record, prepared.requested);
-      result.signet = result.org;
-    } else {
-      result.org = await fetchVerifiedOrg(client, prepared, reached.record);
-      prepared.log(1, `SGNT <${prepared.name}>${prepared.requested ? ` [${prepared.requested}]` : ''}`);
-      const fetched = await client.getSignet(prepared.name, prepared.requested);
-      requireFingerprint(prepared.name, fetched, prepared.requested);
-      result.signet = verifyUserAgainstOrg(prepared.name, fetched.signet, result.org.signet);
-      prepared.log(1, `user signet of ${prepared.name}: ${result.signet.state}, signed by ${prepared.domain}`);
-    }
-    result.verified = true;
+    await work(client, reached.record);
   } catch (error) {
     result.error = asDimeError(error);
   } finally {
@@ -189,15 +184,33 @@ export async function resolveSignet(nameText: string, options: ResolveOptions = 
   return result;
 }
 
+/** Fetches and verifies the signet of `name` (a domain or user@domain). */
+export async function resolveSignet(nameText: string, options: ResolveOptions = {}): Promise<ResolveResult> {
+  const prepared = prepare(nameText, options);
+  const result: ResolveResult = { name: prepared.name, verified: false, record: null, dx: null, org: null, signet: null, error: null };
+  return inDxSession(prepared, options, result, async (client, record) => {
+    if (!prepared.user) {
+      result.org = await fetchVerifiedOrg(client, prepared, record, prepared.requested);
+      result.signet = result.org;
+    } else {
+      result.org = await fetchVerifiedOrg(client, prepared, record);
+      prepared.log(1, `SGNT <${prepared.name}>${prepared.requested ? ` [${prepared.requested}]` : ''}`);
+      const fetched = await client.getSignet(prepared.name, prepared.requested);
+      requireFingerprint(prepared.name, fetched, prepared.requested);
+      result.signet = verifyUserAgainstOrg(prepared.name, fetched.signet, result.org.signet);
+      prepared.log(1, `user signet of ${prepared.name}: ${result.signet.state}, signed by ${prepared.domain}`);
+    }
+    result.verified = true;
+  });
+}
+
 /** `-c`: is the requested fingerprint the current signet's? Outdated is an OUTDATED error naming the newest. */
 export async function checkSignet(nameText: string, options: ResolveOptions & { fingerprint: string }): Promise<CheckResult> {
   const prepared = prepare(nameText, options);
   if (prepared.requested === undefined) throw usageError('check: a fingerprint is required (-f)');
   const requested = prepared.requested;
   const result: CheckResult = { name: prepared.name, current: null, requested, newest: null, record: null, dx: null, error: null };
-  let client: DmtpClient | undefined;
-  try {
-    client = (await reachDx(prepared, options, result)).client;
+  return inDxSession(prepared, options, result, async (client) => {
     prepared.log(1, `VRFY <${prepared.name}> [${requested}]`);
     const answer = await client.verifyFingerprint(prepared.name, requested);
     result.current = answer.current;
@@ -205,12 +218,7 @@ export async function checkSignet(nameText: string, options: ResolveOptions & { 
     if (!answer.current) {
       throw new DimeError('OUTDATED', `the signet ${requested} of ${prepared.name} is out of date; the newest fingerprint is ${answer.newest}`);
     }
-  } catch (error) {
-    result.error = asDimeError(error);
-  } finally {
-    await client?.quit();
-  }
-  return result;
+  });
 }
 
 /**
@@ -225,11 +233,8 @@ export async function signetHistory(nameText: string, options: ResolveOptions & 
   if (prepared.requested === undefined) throw usageError('history: a start fingerprint is required (-f)');
   const end = options.end === undefined ? undefined : normalizeFingerprint(options.end, 'USAGE');
   const result: HistoryResult = { name: prepared.name, verified: false, chain: [], record: null, dx: null, org: null, error: null };
-  let client: DmtpClient | undefined;
-  try {
-    const reached = await reachDx(prepared, options, result);
-    client = reached.client;
-    const org = await fetchVerifiedOrg(client, prepared, reached.record);
+  return inDxSession(prepared, options, result, async (client, record) => {
+    const org = await fetchVerifiedOrg(client, prepared, record);
     result.org = org;
     prepared.log(1, `HIST <${prepared.name}> [${prepared.requested}]${end ? ` [${end}]` : ''}`);
     const fetched = await client.history(prepared.name, prepared.requested, end);
@@ -250,10 +255,5 @@ export async function signetHistory(nameText: string, options: ResolveOptions & 
     if (failure) throw failure;
     prepared.log(1, `history of ${prepared.name}: ${result.chain.length} signets, every link verified`);
     result.verified = true;
-  } catch (error) {
-    result.error = asDimeError(error);
-  } finally {
-    await client?.quit();
-  }
-  return result;
+  });
 }
